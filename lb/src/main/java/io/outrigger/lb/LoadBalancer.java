@@ -1,0 +1,16 @@
+package io.outrigger.lb;
+
+/**
+ * Chooses a host for one connection or request. Built once per membership update and published by
+ * reference; {@link #pick} runs on event loops, so it takes no lock and allocates nothing.
+ */
+public interface LoadBalancer {
+    /**
+     * Picks a host.
+     *
+     * @param hash the request's hash key for RING_HASH and MAGLEV; ignored by the other policies
+     * @return the host, or {@code null} when no host may serve (an empty cluster, or a Locality
+     *         policy with nothing in the caller's locality)
+     */
+    Host pick(long hash);
+}

@@ -1,0 +1,27 @@
+package io.outrigger.xds.snapshot;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * {@code cluster.v3.Cluster}.
+ *
+ * @param loadAssignment the endpoints; for EDS clusters the last assignment received, or an empty
+ *                       one while warming; for ORIGINAL_DST empty
+ */
+public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                          LoadAssignmentSpec loadAssignment) {
+    /** {@code Cluster.DiscoveryType}. */
+    public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
+
+    /** {@code Cluster.LbPolicy}. */
+    public enum LbPolicyName { ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, CLUSTER_PROVIDED }
+
+    public ClusterSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(lbPolicy, "lbPolicy");
+        Objects.requireNonNull(loadAssignment, "loadAssignment");
+    }
+}
