@@ -13,4 +13,15 @@ public interface LoadBalancer {
      *         policy with nothing in the caller's locality)
      */
     Host pick(long hash);
+
+    /**
+     * Reports that a request to {@code host} (returned by {@link #pick}) started, for LEAST_REQUEST
+     * and circuit accounting. Lock-free; a host the balancer does not know is ignored.
+     */
+    default void requestStarted(Host host) {
+    }
+
+    /** Reports that a request reported by {@link #requestStarted} finished, successfully or not. */
+    default void requestFinished(Host host) {
+    }
 }

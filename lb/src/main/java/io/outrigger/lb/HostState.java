@@ -1,0 +1,104 @@
+package io.outrigger.lb;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What we learn about one host at run time, kept across membership updates for as long as the
+ * host (by {@code address:port}) stays in its cluster: active requests (LEAST_REQUEST), whether
+ * active health checks fail it, whether outlier detection ejected it, when it joined (slow start).
+ *
+ * <p>Counters are atomics so event loops update them without locks; health flags are written by
+ * the health-check and outlier threads and read when pickers are rebuilt.
+ */
+public final class HostState {
+    private final Host host;
+    private final long joinedAtMillis;
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private volatile boolean failedActiveHealthCheck;
+    private volatile boolean degradedByActiveHealthCheck;
+    private volatile boolean ejected;
+
+    HostState(Host host, long joinedAtMillis) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.joinedAtMillis = joinedAtMillis;
+    }
+
+    /** The host's identity (the first {@link Host} object seen with this address:port). */
+    public Host host() {
+        return host;
+    }
+
+    /** Requests in flight to this host, as reported by {@link LoadBalancer#requestStarted}. */
+    public int activeRequests() {
+        return activeRequests.get();
+    }
+
+    public boolean failedActiveHealthCheck() {
+        return failedActiveHealthCheck;
+    }
+
+    public boolean degradedByActiveHealthCheck() {
+        return degradedByActiveHealthCheck;
+    }
+
+    /** True while outlier detection keeps this host out of load balancing. */
+    public boolean ejected() {
+        return ejected;
+    }
+
+    long joinedAtMillis() {
+        return joinedAtMillis;
+    }
+
+    void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    void requestFinished() {
+        // Never below zero, even if a caller reports a finish twice.
+        activeRequests.getAndUpdate(v -> v > 0 ? v - 1 : 0);
+    }
+
+    /** Returns true when the flag changed. */
+    boolean setFailedActiveHealthCheck(boolean failed) {
+        boolean old = failedActiveHealthCheck;
+        failedActiveHealthCheck = failed;
+        return old != failed;
+    }
+
+    /** Returns true when the flag changed. */
+    boolean setDegradedByActiveHealthCheck(boolean degraded) {
+        boolean old = degradedByActiveHealthCheck;
+        degradedByActiveHealthCheck = degraded;
+        return old != degraded;
+    }
+
+    /** Returns true when the flag changed. */
+    boolean setEjected(boolean value) {
+        boolean old = ejected;
+        ejected = value;
+        return old != value;
+    }
+
+    /** How load balancing sees the host: EDS status overridden by health checks and ejection. */
+    HostHealth effectiveHealth(Host current) {
+        if (ejected || failedActiveHealthCheck) {
+            return HostHealth.UNHEALTHY;
+        }
+        HealthStatus eds = current.health();
+        if (eds == HealthStatus.DEGRADED || (eds.isHealthyForLb() && degradedByActiveHealthCheck)) {
+            return HostHealth.DEGRADED;
+        }
+        return eds.isHealthyForLb() ? HostHealth.HEALTHY : HostHealth.UNHEALTHY;
+    }
+
+    /** The three classes Envoy's host sets sort hosts into. */
+    enum HostHealth { HEALTHY, DEGRADED, UNHEALTHY }
+
+    @Override
+    public String toString() {
+        return "HostState[" + host.authority() + ", active=" + activeRequests.get()
+                + ", failedHc=" + failedActiveHealthCheck + ", ejected=" + ejected + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package io.outrigger.lb;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * LEAST_REQUEST. With equal weights it is Envoy's power-of-{@code choice_count} choices: sample
+ * hosts uniformly, keep the one with the fewest active requests (the first on ties).
+ *
+ * <p>With unequal weights Envoy runs an EDF schedule whose weights are recomputed at every pick
+ * as {@code weight / (active + 1)^active_request_bias}. A schedule mutated on every pick would need
+ * a lock shared by the event loops, so we keep the same score but choose by sampling: candidates
+ * are drawn in proportion to their static weight (alias method) and the best score wins. With no
+ * load this sends each host exactly its weight's share; under load it shifts traffic away from
+ * hosts whose active requests are high for their weight, as Envoy's does.
+ */
+final class LeastRequestPicker implements LoadBalancer {
+    private final Host[] hosts;
+    private final HostState[] states;
+    private final double[] weights;
+    private final AliasTable byWeight;
+    private final int choiceCount;
+    private final double bias;
+    private final RandomGenerator random;
+
+    LeastRequestPicker(Host[] hosts, HostState[] states, long[] weights, int choiceCount, double bias,
+                       RandomGenerator random) {
+        if (hosts.length == 0) {
+            throw new IllegalArgumentException("hosts: empty (expected: at least one)");
+        }
+        this.hosts = hosts;
+        this.states = states;
+        this.choiceCount = choiceCount;
+        this.bias = bias;
+        this.random = random;
+        if (SmoothSchedule.uniform(weights)) {
+            this.weights = null;
+            this.byWeight = null;
+        } else {
+            this.weights = new double[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                this.weights[i] = weights[i];
+            }
+            this.byWeight = new AliasTable(weights);
+        }
+    }
+
+    @Override
+    public Host pick(long hash) {
+        int n = hosts.length;
+        if (n == 1) {
+            return hosts[0];
+        }
+        if (byWeight == null) {
+            int best = random.nextInt(n);
+            int bestActive = states[best].activeRequests();
+            for (int c = 1; c < choiceCount; c++) {
+                int candidate = random.nextInt(n);
+                int active = states[candidate].activeRequests();
+                if (active < bestActive) {
+                    best = candidate;
+                    bestActive = active;
+                }
+            }
+            return hosts[best];
+        }
+        int best = byWeight.sample(random);
+        double bestScore = score(best);
+        for (int c = 1; c < choiceCount; c++) {
+            int candidate = byWeight.sample(random);
+            double s = score(candidate);
+            if (s > bestScore) {
+                best = candidate;
+                bestScore = s;
+            }
+        }
+        return hosts[best];
+    }
+
+    private double score(int i) {
+        int active = states[i].activeRequests();
+        if (bias == 1.0) {
+            return weights[i] / (active + 1);
+        }
+        if (bias == 0.0) {
+            return weights[i];
+        }
+        return weights[i] / Math.pow(active + 1, bias);
+    }
+}

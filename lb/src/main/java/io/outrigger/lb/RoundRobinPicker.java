@@ -1,0 +1,32 @@
+package io.outrigger.lb;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Smooth weighted round robin over a fixed host list: a precomputed {@link SmoothSchedule} walked
+ * by one shared atomic counter (lock-free, no allocation). The walk starts at a random offset, as
+ * Envoy's does, so proxies that restart together do not all hit the first host first.
+ */
+final class RoundRobinPicker implements LoadBalancer {
+    private final Host[] hosts;
+    /** Null when all weights are equal: the schedule is then the identity. */
+    private final int[] schedule;
+    private final int period;
+    private final AtomicLong next;
+
+    RoundRobinPicker(Host[] hosts, long[] weights, long start) {
+        if (hosts.length == 0) {
+            throw new IllegalArgumentException("hosts: empty (expected: at least one)");
+        }
+        this.hosts = hosts;
+        this.schedule = SmoothSchedule.uniform(weights) ? null : SmoothSchedule.build(weights);
+        this.period = schedule == null ? hosts.length : schedule.length;
+        this.next = new AtomicLong(Long.remainderUnsigned(start, period));
+    }
+
+    @Override
+    public Host pick(long hash) {
+        int slot = (int) Long.remainderUnsigned(next.getAndIncrement(), period);
+        return hosts[schedule == null ? slot : schedule[slot]];
+    }
+}
