@@ -1,0 +1,108 @@
+package io.outrigger.proxy.server;
+
+import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.listener.FilterChainSelector;
+import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.stats.ListenerStats;
+import io.outrigger.proxy.stats.Stats;
+import io.outrigger.proxy.stats.TcpProxyStats;
+import io.outrigger.proxy.tcp.TcpProxyRoute;
+import io.outrigger.xds.config.ConfigProblem;
+import io.outrigger.xds.snapshot.ConfigSnapshot;
+import io.outrigger.xds.snapshot.FilterChainSpec;
+import io.outrigger.xds.snapshot.ListenerFilterSpec;
+import io.outrigger.xds.snapshot.ListenerSpec;
+import io.outrigger.xds.snapshot.NetworkFilterSpec;
+import io.outrigger.xds.snapshot.TcpProxySpec;
+import io.outrigger.xds.snapshot.WeightedClusterSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the listeners' runtime from a validated snapshot and binds their stats once. Whatever
+ * xds-client accepts but this data path cannot serve yet is reported as a problem naming the
+ * resource and field, never silently ignored.
+ */
+final class RuntimeBuilder {
+    private RuntimeBuilder() {
+    }
+
+    /**
+     * @param problems receives one problem per unsupported feature; when it is not empty on return
+     *                 the result must not be used
+     */
+    static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
+                                           List<ConfigProblem> problems) {
+        Map<String, TcpProxyStats> tcpStats = new HashMap<>();
+        Map<String, ListenerStats> listenerStats = new HashMap<>();
+        List<ListenerRuntime> out = new ArrayList<>();
+        for (int i = 0; i < snapshot.listeners().size(); i++) {
+            ListenerSpec l = snapshot.listeners().get(i);
+            String at = "static".equals(snapshot.versionInfo()) ? "static_resources.listeners[" + i + "]" : "";
+            int before = problems.size();
+            for (int j = 0; j < l.listenerFilters().size(); j++) {
+                ListenerFilterSpec f = l.listenerFilters().get(j);
+                problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
+                        "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+            }
+            if (l.useOriginalDst()) {
+                problems.add(problem(snapshot, l, field(at, "use_original_dst"),
+                        "true is not supported by the data path yet (expected: false)"));
+            }
+            if (!l.bindToPort()) {
+                problems.add(problem(snapshot, l, field(at, "bind_to_port"),
+                        "false is not supported by the data path yet (expected: true)"));
+            }
+            List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
+            for (int j = 0; j < l.filterChains().size(); j++) {
+                FilterChainSpec chain = l.filterChains().get(j);
+                TcpProxyRoute route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
+                        tcpStats, problems);
+                if (route != null) {
+                    candidates.add(new FilterChainSelector.Candidate<>(chain.match(), route));
+                }
+            }
+            TcpProxyRoute defaultRoute = l.defaultFilterChain() == null ? null
+                    : route(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
+                    tcpStats, problems);
+            if (problems.size() > before) {
+                continue;
+            }
+            ListenerStats ls = listenerStats.computeIfAbsent(l.address().address() + "_" + l.address().port(),
+                    k -> ListenerStats.bind(stats, l.address().address(), l.address().port()));
+            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute)));
+        }
+        return out;
+    }
+
+    private static TcpProxyRoute route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
+                                       ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
+                                       List<ConfigProblem> problems) {
+        if (chain.filters().size() != 1) {
+            problems.add(problem(snapshot, l, field(at, "filters"), chain.filters().size()
+                    + " network filters (expected: exactly one, a tcp_proxy; filter stacks are not supported yet)"));
+            return null;
+        }
+        NetworkFilterSpec filter = chain.filters().getFirst();
+        return switch (filter) {
+            case TcpProxySpec tcp -> {
+                List<TcpProxyRoute.Weighted> weighted = new ArrayList<>();
+                for (WeightedClusterSpec w : tcp.clusters()) {
+                    weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
+                }
+                TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
+                yield new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+            }
+        };
+    }
+
+    private static String field(String at, String rest) {
+        return at.isEmpty() ? rest : at + "." + rest;
+    }
+
+    private static ConfigProblem problem(ConfigSnapshot snapshot, ListenerSpec l, String field, String message) {
+        return new ConfigProblem(snapshot.source(), "Listener", l.name(), field, message);
+    }
+}

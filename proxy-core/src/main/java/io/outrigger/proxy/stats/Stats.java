@@ -1,0 +1,117 @@
+package io.outrigger.proxy.stats;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The proxy's statistics in Envoy's model: each stat has Envoy's dotted name (for {@code /stats})
+ * and Envoy's Prometheus name and tags (for {@code /stats/prometheus}), and is backed by a
+ * {@link LongAdder} that the data path increments directly. Stats are bound once, when config is
+ * applied; nothing here runs per connection.
+ *
+ * <p>Prometheus names are Envoy's exactly ({@code envoy_cluster_upstream_cx_connect_fail}, not
+ * {@code ..._fail_total}), because dashboards and alerts written for Envoy and Istio query them by
+ * name. Micrometer renders counters with a {@code _total} suffix, so a counter whose Envoy name does
+ * not end in {@code _total} is exported as an untyped-by-name gauge carrying the same value.
+ */
+public final class Stats {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+
+    /** One bound stat: Envoy's dotted name and its source. */
+    record Entry(String dottedName, LongAdder value) {
+    }
+
+    /** Binds a counter named {@code scope.<tagValue>.name} / {@code envoy_<scope>_<name>{tagKey=tagValue}}. */
+    public LongAdder counter(Scope scope, String name) {
+        LongAdder adder = new LongAdder();
+        String promName = "envoy_" + scope.prefix() + "_" + name;
+        Tags tags = scope.tags();
+        if (name.endsWith("_total")) {
+            FunctionCounter.builder(promName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        } else {
+            Gauge.builder(promName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        }
+        entries.add(new Entry(scope.dotted(name), adder));
+        return adder;
+    }
+
+    /** Binds a gauge (e.g. {@code cx_active}); the data path increments and decrements it. */
+    public LongAdder gauge(Scope scope, String name) {
+        LongAdder adder = new LongAdder();
+        Gauge.builder("envoy_" + scope.prefix() + "_" + name, adder, LongAdder::doubleValue)
+                .tags(scope.tags()).register(registry);
+        entries.add(new Entry(scope.dotted(name), adder));
+        return adder;
+    }
+
+    /** The Prometheus text exposition ({@code /stats/prometheus}). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Envoy's {@code /stats} text: {@code name: value} per line, sorted by name. */
+    public String text() {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(Entry::dottedName));
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : sorted) {
+            sb.append(e.dottedName()).append(": ").append(e.value().sum()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The value of the stat with this dotted name, e.g. {@code cluster.backend.upstream_cx_total}; -1 if none. */
+    public long value(String dottedName) {
+        for (Entry e : entries) {
+            if (e.dottedName().equals(dottedName)) {
+                return e.value().sum();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where a stat lives: Envoy's scope prefix ({@code cluster}, {@code listener}, {@code tcp}), the
+     * Prometheus tag Envoy extracts from the name, and the tag's value.
+     */
+    public record Scope(String prefix, String tagKey, String tagValue) {
+        public Scope {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(tagKey, "tagKey");
+            Objects.requireNonNull(tagValue, "tagValue");
+        }
+
+        /** {@code cluster.<name>.*}, tag {@code envoy_cluster_name}. */
+        public static Scope cluster(String name) {
+            return new Scope("cluster", "envoy_cluster_name", name);
+        }
+
+        /** {@code listener.<address>.*} with the address as Envoy writes it: {@code 127.0.0.1_10000}. */
+        public static Scope listener(String host, int port) {
+            return new Scope("listener", "envoy_listener_address", host + "_" + port);
+        }
+
+        /** {@code tcp.<stat_prefix>.*}, tag {@code envoy_tcp_prefix}. */
+        public static Scope tcp(String statPrefix) {
+            return new Scope("tcp", "envoy_tcp_prefix", statPrefix);
+        }
+
+        Tags tags() {
+            return Tags.of(tagKey, tagValue);
+        }
+
+        String dotted(String name) {
+            return prefix + "." + tagValue + "." + name;
+        }
+    }
+}

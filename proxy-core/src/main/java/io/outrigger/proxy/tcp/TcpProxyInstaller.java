@@ -1,0 +1,33 @@
+package io.outrigger.proxy.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.Objects;
+
+/**
+ * Puts a tcp_proxy on an accepted downstream channel (before it is active), so the session starts
+ * when the channel does. The one entry point from the listener layer into this package.
+ */
+public final class TcpProxyInstaller {
+    /**
+     * Per-connection write buffer marks: a peer that stops reading pauses the other side once
+     * 256 KiB are queued (Envoy's per-connection buffer limit is 1 MiB; we stay below it).
+     */
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final TcpProxyContext context;
+
+    public TcpProxyInstaller(TcpProxyContext context) {
+        this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /** Adds the relay for {@code route} to {@code downstream}'s pipeline. */
+    public void install(Channel downstream, TcpProxyRoute route) {
+        downstream.pipeline().addLast("tcp_proxy",
+                new RelayHandler(new TcpSession(downstream, route, context), TcpSession.Side.DOWNSTREAM));
+    }
+
+    public TcpProxyContext context() {
+        return context;
+    }
+}

@@ -1,0 +1,348 @@
+package io.outrigger.proxy.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Errors;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.outrigger.lb.Host;
+import io.outrigger.proxy.cluster.ClusterRuntime;
+import io.outrigger.proxy.cluster.HostSet;
+import io.outrigger.proxy.cluster.UpstreamHost;
+import io.outrigger.proxy.stats.ClusterStats;
+import io.outrigger.proxy.stats.TcpProxyStats;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One downstream connection proxied to one upstream connection by tcp_proxy. Everything here runs
+ * on the downstream channel's event loop, which is also the upstream channel's (the upstream is
+ * connected with {@code downstream.eventLoop()} as its group), so the state needs no locks.
+ *
+ * <p>Semantics follow Envoy's tcp_proxy: a weighted cluster is picked per connection; a failed
+ * connect tries the next distinct host the load balancer picks, at most once per host; bytes flow
+ * as pooled buffers with backpressure (reading from one side stops while the other side is not
+ * writable); a FIN is forwarded as a half-close once everything before it is written; a reset is
+ * forwarded as a reset (SO_LINGER 0); {@code idle_timeout} closes both sides.
+ */
+final class TcpSession {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpSession.class);
+
+
+    enum Side { DOWNSTREAM, UPSTREAM }
+
+    private enum CloseMode { FLUSH, NOW, RESET }
+
+    private final Channel downstream;
+    private final TcpProxyRoute route;
+    private final TcpProxyContext context;
+    private final TcpProxyStats tcpStats;
+    private final Runnable idleCheck = this::checkIdle;
+
+    private ClusterRuntime cluster;
+    private ClusterStats clusterStats;
+    private HostSet hostSet;
+    private UpstreamHost[] tried;
+    private int attempts;
+    private UpstreamHost host;
+    private Channel upstream;
+    private boolean connected;
+    private boolean attached;
+    private boolean closed;
+    private int outputsShut;
+    private long lastActivityNanos;
+
+    TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
+        this.downstream = Objects.requireNonNull(downstream, "downstream");
+        this.route = Objects.requireNonNull(route, "route");
+        this.context = Objects.requireNonNull(context, "context");
+        this.tcpStats = route.stats();
+    }
+
+    /** The downstream became active: pick a cluster and start connecting. */
+    void start() {
+        context.sessions().add(this);
+        tcpStats.downstreamCxTotal().increment();
+        lastActivityNanos = context.nanoClock().getAsLong();
+        int index = route.pick(context.random().nextLong());
+        cluster = route.cluster(index);
+        if (cluster == null) {
+            tcpStats.downstreamCxNoRoute().increment();
+            LOG.debug("{}: no cluster named {}, closing", downstream, route.clusterName(index));
+            close(CloseMode.NOW);
+            return;
+        }
+        clusterStats = cluster.stats();
+        hostSet = cluster.hostSet();
+        tried = new UpstreamHost[hostSet.hosts().size()];
+        if (route.idleTimeoutNanos() > 0) {
+            downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+        connectNext();
+    }
+
+    private void connectNext() {
+        UpstreamHost next = nextHost();
+        if (next == null) {
+            if (attempts == 0) {
+                clusterStats.upstreamCxNoneHealthy().increment();
+            }
+            close(CloseMode.NOW);
+            return;
+        }
+        tried[attempts++] = next;
+        host = next;
+        clusterStats.upstreamCxTotal().increment();
+        clusterStats.upstreamCxActive().increment();
+        next.stats().cxTotal().increment();
+        next.stats().cxActive().increment();
+        ChannelFuture f = new Bootstrap()
+                .group(downstream.eventLoop())
+                .channel(context.socketChannelClass())
+                .option(ChannelOption.ALLOCATOR, downstream.alloc())
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis())
+                .handler(new RelayHandler(this, Side.UPSTREAM))
+                .connect(next.socketAddress());
+        upstream = f.channel();
+        f.addListener((ChannelFutureListener) this::onConnect);
+    }
+
+    /**
+     * The next host to try: what the load balancer picks, skipping hosts already tried; when the
+     * picker keeps returning tried hosts (a hash policy), the first untried healthy host in order.
+     */
+    private UpstreamHost nextHost() {
+        int n = tried.length;
+        for (int i = 0; i < n; i++) {
+            Host picked = hostSet.loadBalancer().pick(context.random().nextLong());
+            if (picked == null) {
+                break;
+            }
+            UpstreamHost u = hostSet.upstream(picked);
+            if (u != null && !wasTried(u)) {
+                return u;
+            }
+        }
+        if (attempts == 0) {
+            return null;
+        }
+        for (UpstreamHost u : hostSet.hosts()) {
+            if (!wasTried(u) && u.host().health().isHealthyForLb()) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    private boolean wasTried(UpstreamHost u) {
+        for (int i = 0; i < attempts; i++) {
+            if (tried[i] == u) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void onConnect(ChannelFuture f) {
+        if (f.isSuccess()) {
+            connected = true; // from here on, the upstream's channelInactive releases its counters
+            if (closed) {
+                f.channel().close(); // the downstream went away while we were connecting
+                return;
+            }
+            attached = true;
+            host.stats().rqTotal().increment();
+            host.stats().rqActive().increment();
+            upstream.config().setAutoRead(true);
+            downstream.config().setAutoRead(true);
+            return;
+        }
+        UpstreamHost failed = host;
+        clusterStats.upstreamCxActive().decrement();
+        clusterStats.upstreamCxDestroy().increment();
+        failed.stats().cxActive().decrement();
+        upstream = null;
+        if (closed) {
+            return;
+        }
+        clusterStats.upstreamCxConnectFail().increment();
+        failed.stats().cxConnectFail().increment();
+        if (f.cause() instanceof ConnectTimeoutException) {
+            clusterStats.upstreamCxConnectTimeout().increment();
+        }
+        LOG.debug("{}: connect to {} of cluster {} failed: {}", downstream, failed.host(), cluster.name(),
+                f.cause() == null ? "cancelled" : f.cause().toString());
+        connectNext();
+    }
+
+    /**
+     * Bytes read from {@code side}: written to the other side. Ownership of {@code msg} passes to
+     * the peer's write (Netty releases it once written), or it is released here when the session
+     * can no longer forward it.
+     */
+    void forward(Side side, Channel self, Object msg) {
+        if (!(msg instanceof ByteBuf buf) || closed || !attached) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastActivityNanos = context.nanoClock().getAsLong();
+        int n = buf.readableBytes();
+        Channel peer;
+        if (side == Side.DOWNSTREAM) {
+            peer = upstream;
+            tcpStats.downstreamCxRxBytesTotal().add(n);
+            clusterStats.upstreamCxTxBytesTotal().add(n);
+        } else {
+            peer = downstream;
+            clusterStats.upstreamCxRxBytesTotal().add(n);
+            tcpStats.downstreamCxTxBytesTotal().add(n);
+        }
+        peer.write(buf, peer.voidPromise());
+        if (!peer.isWritable() && self.config().isAutoRead()) {
+            // Backpressure: stop reading this side until the peer drains (channelWritabilityChanged).
+            self.config().setAutoRead(false);
+            if (side == Side.DOWNSTREAM) {
+                tcpStats.downstreamFlowControlPausedReadingTotal().increment();
+            }
+        }
+    }
+
+    /** End of a read burst on {@code side}: flush what was written to the peer. */
+    void flushPeer(Side side) {
+        Channel peer = side == Side.DOWNSTREAM ? upstream : downstream;
+        if (peer != null && attached) {
+            peer.flush();
+        }
+    }
+
+    /** {@code self} drained below its low water mark: resume reading from the side that feeds it. */
+    void writabilityChanged(Side side, Channel self) {
+        if (closed || !attached || !self.isWritable()) {
+            return;
+        }
+        Channel source = side == Side.DOWNSTREAM ? upstream : downstream;
+        if (!source.config().isAutoRead()) {
+            source.config().setAutoRead(true);
+            if (source == downstream) {
+                tcpStats.downstreamFlowControlResumedReadingTotal().increment();
+            }
+        }
+    }
+
+    /** {@code side} sent a FIN: forward it as a half-close once what it sent before is written. */
+    void inputShutdown(Side side) {
+        if (closed || !attached) {
+            close(CloseMode.FLUSH);
+            return;
+        }
+        Channel peer = side == Side.DOWNSTREAM ? upstream : downstream;
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess() || closed) {
+                return;
+            }
+            ((DuplexChannel) peer).shutdownOutput().addListener((Future<? super Void> done) -> {
+                if (++outputsShut == 2) {
+                    close(CloseMode.FLUSH);
+                }
+            });
+        });
+    }
+
+    /** {@code side} closed (ours or the peer's doing): close the other side once its writes are out. */
+    void inactive(Side side, Channel self) {
+        if (side == Side.UPSTREAM && connected && self == upstream) {
+            clusterStats.upstreamCxActive().decrement();
+            clusterStats.upstreamCxDestroy().increment();
+            host.stats().cxActive().decrement();
+            if (attached) {
+                host.stats().rqActive().decrement();
+            }
+        }
+        if (side == Side.UPSTREAM && self != upstream) {
+            return; // a failed attempt's channel; onConnect accounted for it
+        }
+        close(CloseMode.FLUSH);
+    }
+
+    void exception(Side side, Throwable cause) {
+        if (isReset(cause)) {
+            LOG.debug("{} reset by {}: forwarding the reset", downstream, side);
+            close(CloseMode.RESET);
+        } else {
+            LOG.debug("{}: {} error, closing: {}", downstream, side, cause.toString());
+            close(CloseMode.NOW);
+        }
+    }
+
+    /** Called from any thread (drain): closes both sides on the session's event loop. */
+    void closeFromOutside() {
+        downstream.eventLoop().execute(() -> close(CloseMode.FLUSH));
+    }
+
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long idle = context.nanoClock().getAsLong() - lastActivityNanos;
+        long timeout = route.idleTimeoutNanos();
+        if (idle >= timeout) {
+            tcpStats.idleTimeout().increment();
+            LOG.debug("{}: idle for {} ms, closing", downstream, TimeUnit.NANOSECONDS.toMillis(idle));
+            close(CloseMode.NOW);
+        } else {
+            downstream.eventLoop().schedule(idleCheck, timeout - idle, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void close(CloseMode mode) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.sessions().remove(this);
+        close(downstream, mode);
+        if (upstream != null) {
+            close(upstream, mode);
+        }
+    }
+
+    private static void close(Channel ch, CloseMode mode) {
+        switch (mode) {
+            case RESET -> {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                ch.close();
+            }
+            case NOW -> ch.close();
+            case FLUSH -> {
+                if (ch.isActive()) {
+                    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    /** A peer reset (ECONNRESET) as the native transports and NIO report it. */
+    static boolean isReset(Throwable cause) {
+        if (cause instanceof Errors.NativeIoException n) {
+            return n.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE;
+        }
+        return cause instanceof IOException && cause.getMessage() != null
+                && cause.getMessage().contains("Connection reset");
+    }
+}
