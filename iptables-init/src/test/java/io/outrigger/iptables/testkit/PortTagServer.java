@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,7 +18,7 @@ import java.util.List;
  * test sees where a connection really landed (the app, the outbound capture port, the inbound
  * capture port...). Prints {@code READY} once every socket is bound.
  *
- * <p>Usage: {@code PortTagServer <name> tcp:<port>... udp:<port>...}; start it with
+ * <p>Usage: {@code PortTagServer <name> tcp:<port>[@<address>]... udp:<port>[@<address>]...}; start it with
  * {@link Pod#startJava}.
  */
 public final class PortTagServer {
@@ -33,18 +34,24 @@ public final class PortTagServer {
         String name = args[0];
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
-            String[] spec = args[i].split(":");
-            int port = Integer.parseInt(spec[1]);
+            // tcp:<port> or udp:<port>@<address>; a DNS proxy binds 127.0.0.1 so its answers
+            // leave from the address the redirected query was sent to.
+            String[] spec = args[i].split(":", 2);
+            String[] portAndAddress = spec[1].split("@", 2);
+            int port = Integer.parseInt(portAndAddress[0]);
+            InetSocketAddress bindAddress = portAndAddress.length == 2
+                    ? new InetSocketAddress(InetAddress.ofLiteral(portAndAddress[1]), port)
+                    : new InetSocketAddress(port);
             byte[] tag = (name + ":" + port + "\n").getBytes(StandardCharsets.US_ASCII);
             if (spec[0].equals("tcp")) {
                 ServerSocket server = new ServerSocket();
                 server.setReuseAddress(true);
-                server.bind(new InetSocketAddress(port), 512);
+                server.bind(bindAddress, 512);
                 threads.add(Thread.ofPlatform().start(() -> serveTcp(server, tag)));
             } else {
                 DatagramSocket socket = new DatagramSocket(null);
                 socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(port));
+                socket.bind(bindAddress);
                 threads.add(Thread.ofPlatform().start(() -> serveUdp(socket, tag)));
             }
         }
