@@ -8,10 +8,12 @@ import java.util.random.RandomGenerator;
  *
  * <p>With unequal weights Envoy runs an EDF schedule whose weights are recomputed at every pick
  * as {@code weight / (active + 1)^active_request_bias}. A schedule mutated on every pick would need
- * a lock shared by the event loops, so we keep the same score but choose by sampling: candidates
- * are drawn in proportion to their static weight (alias method) and the best score wins. With no
- * load this sends each host exactly its weight's share; under load it shifts traffic away from
- * hosts whose active requests are high for their weight, as Envoy's does.
+ * a lock shared by the event loops, so we choose by sampling instead: candidates are drawn in
+ * proportion to their static weight (alias method) and the one with the lowest load per unit of
+ * weight, {@code active^bias / weight}, wins (the first on ties). With no load this sends each
+ * host exactly its weight's share; under load it moves traffic away from hosts whose active
+ * requests are high for their weight; with bias 0 load is ignored (weighted random), as in Envoy
+ * where bias 0 means plain weighted round robin.
  */
 final class LeastRequestPicker implements LoadBalancer {
     private final Host[] hosts;
@@ -64,26 +66,27 @@ final class LeastRequestPicker implements LoadBalancer {
             return hosts[best];
         }
         int best = byWeight.sample(random);
-        double bestScore = score(best);
+        if (bias == 0.0) {
+            return hosts[best];
+        }
+        double bestCost = cost(best);
         for (int c = 1; c < choiceCount; c++) {
             int candidate = byWeight.sample(random);
-            double s = score(candidate);
-            if (s > bestScore) {
+            double cost = cost(candidate);
+            if (cost < bestCost) {
                 best = candidate;
-                bestScore = s;
+                bestCost = cost;
             }
         }
         return hosts[best];
     }
 
-    private double score(int i) {
+    /** Load per unit of weight. */
+    private double cost(int i) {
         int active = states[i].activeRequests();
-        if (bias == 1.0) {
-            return weights[i] / (active + 1);
+        if (active == 0) {
+            return 0;
         }
-        if (bias == 0.0) {
-            return weights[i];
-        }
-        return weights[i] / Math.pow(active + 1, bias);
+        return (bias == 1.0 ? active : Math.pow(active, bias)) / weights[i];
     }
 }
