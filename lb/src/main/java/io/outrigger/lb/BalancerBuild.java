@@ -26,6 +26,14 @@ final class BalancerBuild {
     }
 
     PriorityBalancer build(Membership membership, LocalCluster local) {
+        return build(membership, local, false);
+    }
+
+    /**
+     * @param refusedByLocalityPolicy the membership is empty because a Locality traffic policy left
+     *        the caller nothing: failed picks are counted as such
+     */
+    PriorityBalancer build(Membership membership, LocalCluster local, boolean refusedByLocalityPolicy) {
         int n = membership.priorities().size();
         Locality caller = local == null ? null : local.locality();
         HostSet[] sets = new HostSet[n];
@@ -46,7 +54,8 @@ final class BalancerBuild {
             levels[p] = level(sets[p], load.panic()[p], p, membership.overprovisioningFactor(), local, now);
         }
         boolean failOnPanic = config.zoneAware() != null && config.zoneAware().failTrafficOnPanic();
-        return new PriorityBalancer(load, levels, config.hashBased(), failOnPanic, random, stats);
+        return new PriorityBalancer(load, levels, config.hashBased(), failOnPanic, random, stats,
+                refusedByLocalityPolicy ? stats.localityPolicyNoLocalHost : stats.noHealthyHost);
     }
 
     private PriorityBalancer.Level level(HostSet set, boolean panic, int priority, int overprovisioning,

@@ -29,6 +29,7 @@ public final class ClusterLoadBalancer implements LoadBalancer {
     private Membership membership;
     private LocalCluster localCluster;
     private boolean seeded;
+    private boolean refusedByLocalityPolicy;
     private volatile PriorityBalancer current;
 
     ClusterLoadBalancer(LbConfig config, RandomGenerator random, Clock clock) {
@@ -64,8 +65,35 @@ public final class ClusterLoadBalancer implements LoadBalancer {
 
     /** Applies a new membership (an EDS update): rebuilds and publishes the picker. */
     public void update(Membership newMembership) {
-        Objects.requireNonNull(newMembership, "membership");
         synchronized (updateLock) {
+            refusedByLocalityPolicy = false;
+            apply(newMembership);
+        }
+    }
+
+    /**
+     * Applies a new membership through a multi-cluster traffic policy for a caller in
+     * {@code caller}. With a LOCALITY policy that leaves nothing, picks return {@code null} and
+     * {@link LbStats#localityPolicyNoLocalHost()} counts them.
+     */
+    public void update(Membership newMembership, GlobalTrafficPolicy policy, Locality caller) {
+        Membership transformed = policy.apply(newMembership, caller);
+        synchronized (updateLock) {
+            refusedByLocalityPolicy = policy.leavesNothing(transformed);
+            apply(transformed);
+        }
+    }
+
+    /** True when the last update left no host because of a LOCALITY traffic policy. */
+    public boolean refusedByLocalityPolicy() {
+        synchronized (updateLock) {
+            return refusedByLocalityPolicy;
+        }
+    }
+
+    private void apply(Membership newMembership) {
+        Objects.requireNonNull(newMembership, "membership");
+        {
             List<Host> hosts = hostsOf(newMembership);
             if (!seeded) {
                 states.seedInitial(hosts);
@@ -96,7 +124,7 @@ public final class ClusterLoadBalancer implements LoadBalancer {
     }
 
     private void rebuild() {
-        current = build.build(membership, localCluster);
+        current = build.build(membership, localCluster, refusedByLocalityPolicy);
     }
 
     /** The run-time state of {@code host}, or {@code null} if it is not a member. */

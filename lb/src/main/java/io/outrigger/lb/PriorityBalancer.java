@@ -18,6 +18,8 @@ final class PriorityBalancer implements LoadBalancer {
     private final boolean failTrafficOnPanic;
     private final RandomGenerator random;
     private final LbStats stats;
+    /** Counts picks that found no host, under the reason this snapshot has for it. */
+    private final java.util.concurrent.atomic.LongAdder noHost;
     final PriorityLoad load;
 
     /** Pickers of one priority. Fields are null where there is nothing to pick from. */
@@ -34,8 +36,9 @@ final class PriorityBalancer implements LoadBalancer {
     }
 
     PriorityBalancer(PriorityLoad load, Level[] levels, boolean hashBased, boolean failTrafficOnPanic,
-                     RandomGenerator random, LbStats stats) {
+                     RandomGenerator random, LbStats stats, java.util.concurrent.atomic.LongAdder noHost) {
         this.load = load;
+        this.noHost = noHost;
         this.priorities = levels.length;
         this.levels = levels;
         this.hashBased = hashBased;
@@ -59,7 +62,7 @@ final class PriorityBalancer implements LoadBalancer {
     @Override
     public Host pick(long hash) {
         if (priorities == 0) {
-            stats.noHealthyHost.increment();
+            noHost.increment();
             return null;
         }
         int bucket = onlyBucket;
@@ -82,7 +85,7 @@ final class PriorityBalancer implements LoadBalancer {
             host = pickInLevel(level, degraded, hash);
         }
         if (host == null) {
-            stats.noHealthyHost.increment();
+            noHost.increment();
         }
         return host;
     }
