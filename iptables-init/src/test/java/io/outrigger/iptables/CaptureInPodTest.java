@@ -202,6 +202,26 @@ class CaptureInPodTest {
         assertThat(a.tcpFirstLine(APP_UID, b.ipv6(), 8080)).isEqualTo("a:15001");
     }
 
+    @Test
+    void thousandSequentialRedirectedConnectionsLeaveNoStuckSockets() {
+        install();
+        String loop = "for i in $(seq 1000); do exec 3<>/dev/tcp/" + b.ipv4() + "/8080 || exit 1; "
+                + "IFS= read -r line <&3; [ \"$line\" = a:15001 ] || { echo \"connection $i got '$line'\"; exit 1; }; "
+                + "exec 3<&-; done; echo done";
+
+        ExecResult r = a.execAs(APP_UID, Duration.ofSeconds(180), "bash", "-c", loop);
+
+        assertThat(r.stdout().strip()).as(r.toString()).isEqualTo("done");
+        // Only listeners and the closer's TIME-WAIT may remain: nothing established, half-closed or pending.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    ExecResult ss = a.exec("ss", "-tanH").orFail("ss");
+                    List<String> states = ss.stdout().lines().map(l -> l.trim().split("\\s+")[0]).toList();
+                    assertThat(states).as(ss.stdout()).contains("LISTEN")
+                            .allSatisfy(state -> assertThat(state).isIn("LISTEN", "TIME-WAIT"));
+                });
+    }
+
     private static String probe(int uid, String source, String host, int port) {
         PodProcess p = a.startJava(uid, TcpProbe.class, source, host, Integer.toString(port));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive());
