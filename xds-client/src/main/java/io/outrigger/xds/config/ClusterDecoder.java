@@ -154,7 +154,9 @@ final class ClusterDecoder {
         if (source.getConfigSourceSpecifierCase() == ConfigSource.ConfigSourceSpecifierCase.CONFIGSOURCESPECIFIER_NOT_SET) {
             problems.error(path, "no config source (expected: ads: {})");
         }
-        if (source.getResourceApiVersion() != io.envoyproxy.envoy.config.core.v3.ApiVersion.V3) {
+        // AUTO (unset) means V3 now that Envoy has dropped V2.
+        if (source.getResourceApiVersion() == io.envoyproxy.envoy.config.core.v3.ApiVersion.V2
+                || source.getResourceApiVersion() == io.envoyproxy.envoy.config.core.v3.ApiVersion.UNRECOGNIZED) {
             problems.error(Problems.path(path, "resource_api_version"), source.getResourceApiVersion() + " (expected: V3)");
         }
     }
