@@ -68,7 +68,7 @@ public final class AdsClient implements AutoCloseable {
         this.config = b.config;
         this.statics = b.statics;
         this.bootstrap = b.bootstrap;
-        this.node = b.node != null ? b.node
+        this.node = b.node != null ? withUserAgent(b.node)
                 : b.bootstrap != null && b.bootstrap.hasNode() ? withUserAgent(b.bootstrap.getNode())
                 : NodeProtos.toProto(b.statics.node());
         this.clock = b.clock;

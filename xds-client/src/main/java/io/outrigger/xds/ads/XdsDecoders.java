@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.outrigger.xds.config.ResourceDecoders;
 import io.outrigger.xds.snapshot.ClusterSpec;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.LoadAssignmentSpec;
@@ -35,6 +36,17 @@ public record XdsDecoders(ResourceDecoder<Listener, ListenerSpec> listeners,
                        ResourceDecoder<Cluster, ClusterSpec> clusters,
                        ResourceDecoder<ClusterLoadAssignment, LoadAssignmentSpec> endpoints) {
         this(listeners, clusters, endpoints, null, null);
+    }
+
+    /**
+     * The production decoders of {@link io.outrigger.xds.config.ResourceDecoders}: the same validation as
+     * the bootstrap's static resources, with problems attributed to source "xds".
+     */
+    public static XdsDecoders envoy() {
+        return new XdsDecoders(
+                l -> ResourceDecoders.listener(l, ResourceStore.SOURCE),
+                c -> ResourceDecoders.cluster(c, ResourceStore.SOURCE),
+                a -> ResourceDecoders.loadAssignment(a, ResourceStore.SOURCE));
     }
 
     /** The decoder for a type, or {@code null} when the type is not supported. */
