@@ -18,6 +18,7 @@ public final class HostState {
     private volatile boolean failedActiveHealthCheck;
     private volatile boolean degradedByActiveHealthCheck;
     private volatile boolean ejected;
+    final OutlierRecord outlier = new OutlierRecord();
 
     HostState(Host host, long joinedAtMillis) {
         this.host = Objects.requireNonNull(host, "host");
