@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * An address range in CIDR form, stored with its host bits cleared, as iptables stores it.
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param prefixLength the prefix length (0..32 or 0..128)
  */
 record Cidr(IpFamily family, byte[] network, int prefixLength) {
+
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     Cidr {
         Objects.requireNonNull(family, "family");
@@ -32,6 +35,10 @@ record Cidr(IpFamily family, byte[] network, int prefixLength) {
         int slash = s.indexOf('/');
         String address = slash < 0 ? s : s.substring(0, slash);
         InetAddress parsed;
+        // Strict dotted quad: ofLiteral also takes shorthand such as "10.0.0" (= 10.0.0.0).
+        if (address.indexOf(':') < 0 && !DOTTED_QUAD.matcher(address).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 CIDR (expected: e.g. 10.0.0.0/8 or fd00::/8)");
+        }
         try {
             // ofLiteral never resolves host names: "example.com" is rejected, not looked up.
             parsed = address.indexOf(':') >= 0 ? Inet6Address.ofLiteral(address) : Inet4Address.ofLiteral(address);

@@ -156,6 +156,46 @@ class InstallLifecycleInPodTest {
                 .contains("--dport 4444", "--dport 4450", "FOREIGN");
     }
 
+    @ParameterizedTest(name = "existing rules in {0}")
+    @ValueSource(strings = {"nft", "legacy"})
+    void backendIsDetectedFromTheRulesAlreadyInThePod(String mode) {
+        preloadForeignRules(mode);
+
+        cli("--ipv6", "off");
+
+        assertThat(save("iptables", mode)).contains("outrigger:outbound");
+        String other = mode.equals("nft") ? "legacy" : "nft";
+        assertThat(save("iptables", other)).doesNotContain("outrigger");
+        cli("--cleanup");
+        assertThat(save("iptables", mode)).doesNotContain("outrigger");
+    }
+
+    @org.junit.jupiter.api.Test
+    void freshPodGetsTheSystemDefaultBackend() {
+        String version = pod.exec("iptables", "--version").orFail("iptables --version").stdout();
+        String expected = version.contains("legacy") ? "legacy" : "nft";
+
+        cli("--ipv6", "off");
+
+        assertThat(save("iptables", expected)).contains("outrigger:outbound");
+        cli("--cleanup");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nft", "legacy"})
+    void cleanupDryRunPrintsWhatItWouldRemoveAndChangesNothing(String mode) {
+        preloadForeignRules(mode);
+        cli("--iptables-mode", mode, "--ipv6", "off");
+        String installed = snapshot(mode);
+
+        ExecResult dry = pod.runIptablesInit("--iptables-mode", mode, "--cleanup", "--dry-run");
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.stdout()).contains("-D PREROUTING -p tcp -m comment --comment \"outrigger:inbound\" -j ISTIO_INBOUND")
+                .contains("-X ISTIO_OUTPUT").doesNotContain("4444", "FOREIGN");
+        assertThat(snapshot(mode)).isEqualTo(installed);
+    }
+
     private static RuleApplier applier(String mode) {
         CommandRunner inPod = new CommandRunner(List.of("ip", "netns", "exec", pod.netns()), System.getenv("PATH"),
                 Duration.ofSeconds(60));

@@ -91,14 +91,32 @@ class IptablesInitCommandLineTest {
     @Test
     void missingLegacyRestoreBinaryIsNamedWhenSaveExists() throws Exception {
         // Only the save binary present: the error must name the restore one.
-        Path save = emptyBin.resolve("iptables-legacy-save");
-        Files.writeString(save, "#!/bin/sh\nexit 0\n");
-        save.toFile().setExecutable(true);
+        script("iptables-legacy-save", "exit 0");
 
         Outcome o = run("--iptables-mode", "legacy", "--ipv6", "off");
 
         assertThat(o.exitCode()).isEqualTo(1);
         assertThat(o.stderr()).contains("required binary not found: iptables-legacy-restore");
+    }
+
+    @Test
+    void restoreFailureExitsWithStatus1AndSaysNothingWasLeftInstalled() throws Exception {
+        // The real failure (and its rollback) is exercised against real iptables in
+        // InstallLifecycleInPodTest; this checks what the command line reports for it.
+        script("iptables-nft-save", "exit 0");
+        script("iptables-nft-restore", "cat >/dev/null; echo 'iptables-nft-restore: line 9 failed' >&2; exit 1");
+
+        Outcome o = run("--iptables-mode", "nft", "--ipv6", "off");
+
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.stderr()).contains("iptables-nft-restore failed (exit 1): iptables-nft-restore: line 9 failed")
+                .contains("nothing was left installed");
+    }
+
+    private void script(String name, String body) throws Exception {
+        Path file = emptyBin.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        assertThat(file.toFile().setExecutable(true)).isTrue();
     }
 
     @Test
