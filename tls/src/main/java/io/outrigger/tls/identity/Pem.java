@@ -71,7 +71,8 @@ public final class Pem {
                 if (o instanceof PrivateKeyInfo info) {
                     k = converter.getPrivateKey(info);
                 } else if (o instanceof PEMKeyPair pair) {
-                    k = converter.getKeyPair(pair).getPrivate();
+                    // SEC1 keys may omit the optional public key; only the private part is needed.
+                    k = converter.getPrivateKey(pair.getPrivateKeyInfo());
                 } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new PemException(source + ": the private key is encrypted (expected an unencrypted key)");
                 } else {

@@ -33,7 +33,11 @@ public final class Certificates {
     public static Leaf leaf(CertificateAuthority ca, List<GeneralName> sans, boolean isCa) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair kp = g.generateKeyPair();
+        return leaf(ca, sans, isCa, g.generateKeyPair());
+    }
+
+    /** A leaf for a given key pair (EC or RSA). */
+    public static Leaf leaf(CertificateAuthority ca, List<GeneralName> sans, boolean isCa, KeyPair kp) throws Exception {
         Instant now = Instant.now();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                 X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
