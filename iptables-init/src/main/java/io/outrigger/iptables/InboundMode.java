@@ -1,7 +1,7 @@
 package io.outrigger.iptables;
 
 /** How inbound connections reach the proxy, with Istio's names ({@code -m REDIRECT|TPROXY}). */
-public enum InboundMode {
+enum InboundMode {
     /** NAT redirect: the proxy reads the original destination with {@code SO_ORIGINAL_DST}. */
     REDIRECT,
     /**

@@ -35,11 +35,12 @@ class TproxyInPodTest {
     @BeforeAll
     static void startPods() {
         PodNetwork.requireRoot();
-        net = PodNetwork.create();
+        net = PodNetwork.create(true);
         a = net.addPod("a");
         b = net.addPod("b");
         // IP_TRANSPARENT needs CAP_NET_ADMIN: the proxy gets it in TPROXY mode; here it runs as root.
         a.startJava(-1, TransparentTagServer.class, "a", "15006").awaitLine("READY", Duration.ofSeconds(60));
+        a.startJava(-1, TransparentTagServer.class, "a", "15006", "ipv6").awaitLine("READY", Duration.ofSeconds(60));
         a.startJava(PROXY_UID, PortTagServer.class, "a", "tcp:15001").awaitLine("READY", Duration.ofSeconds(60));
         a.startJava(APP_UID, PortTagServer.class, "a", "tcp:8080").awaitLine("READY", Duration.ofSeconds(60));
         b.startJava(-1, PortTagServer.class, "b", "tcp:8080").awaitLine("READY", Duration.ofSeconds(60));
@@ -72,6 +73,21 @@ class TproxyInPodTest {
         // Outbound capture is unchanged by the inbound mode.
         assertThat(a.tcpFirstLine(APP_UID, b.ipv4(), 8080)).isEqualTo("a:15001");
         assertThat(probe(PROXY_UID, "127.0.0.6", a.ipv4(), 8080)).isEqualTo("REPLY a:8080");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nft", "legacy"})
+    void ipv6InboundConnectionReachesTransparentListenerThroughIp6tablesRules(String mode) throws Exception {
+        ExecResult r = a.runIptablesInit("-m", "TPROXY", "--iptables-mode", mode, "--ipv6", "on");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        String podAddress = java.net.InetAddress.ofLiteral(a.ipv6()).getHostAddress();
+
+        assertThat(a.exec("ip", "-6", "rule").stdout()).contains("fwmark 0x539 lookup 133");
+        assertThat(a.exec("ip", "-6", "route", "show", "table", "133").stdout()).contains("local default dev lo");
+        assertThat(b.tcpFirstLine(APP_UID, a.ipv6(), 8080)).isEqualTo("a:15006 to " + podAddress + ":8080");
+        assertThat(b.tcpFirstLine(APP_UID, a.ipv4(), 8080)).isEqualTo("a:15006 to " + a.ipv4() + ":8080");
+        assertThat(a.tcpFirstLine(APP_UID, b.ipv6(), 8080)).isEqualTo("a:15001");
+        assertThat(probe(PROXY_UID, "::6", a.ipv6(), 8080)).isEqualTo("REPLY a:8080");
     }
 
     private static String probe(int uid, String source, String host, int port) {
