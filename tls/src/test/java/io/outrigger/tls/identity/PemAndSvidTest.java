@@ -41,8 +41,17 @@ class PemAndSvidTest {
     @Test
     void sec1EcKeyIsRead() throws Exception {
         Svid svid = LOCAL_CA.issue(FRONTEND, Duration.ofHours(1));
-        KeyPair kp = new KeyPair(svid.leaf().getPublicKey(), svid.privateKey());
-        byte[] sec1 = traditional(kp);
+        // SEC1 as openssl writes it: d, the named curve and the public point.
+        var ec = (java.security.interfaces.ECPrivateKey) svid.privateKey();
+        byte[] point = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(svid.leaf().getPublicKey().getEncoded())
+                .getPublicKeyData().getBytes();
+        var der = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(), new org.bouncycastle.asn1.DERBitString(point),
+                org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
+        StringWriter w = new StringWriter();
+        try (var pw = new org.bouncycastle.util.io.pem.PemWriter(w)) {
+            pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", der));
+        }
+        byte[] sec1 = w.toString().getBytes(StandardCharsets.US_ASCII);
         assertThat(new String(sec1, StandardCharsets.US_ASCII)).startsWith("-----BEGIN EC PRIVATE KEY-----");
         assertThat(Svid.of(svid.chain(), Pem.privateKey(sec1, "key.pem")).spiffeId()).isEqualTo(FRONTEND);
     }
