@@ -20,9 +20,28 @@ public final class HostState {
     private volatile boolean ejected;
     final OutlierRecord outlier = new OutlierRecord();
 
+    /** True from creation until the first health-check verdict, for hosts joining under active HC. */
+    private volatile boolean pendingFirstHealthCheck;
+
     HostState(Host host, long joinedAtMillis) {
         this.host = Objects.requireNonNull(host, "host");
         this.joinedAtMillis = joinedAtMillis;
+    }
+
+    /** A host that joins while active health checking runs: out of load balancing until it passes. */
+    static HostState pendingHealthCheck(Host host, long joinedAtMillis) {
+        HostState s = new HostState(host, joinedAtMillis);
+        s.failedActiveHealthCheck = true;
+        s.pendingFirstHealthCheck = true;
+        return s;
+    }
+
+    boolean pendingFirstHealthCheck() {
+        return pendingFirstHealthCheck;
+    }
+
+    void clearPendingFirstHealthCheck() {
+        pendingFirstHealthCheck = false;
     }
 
     /** The host's identity (the first {@link Host} object seen with this address:port). */

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HostStates {
     private final ConcurrentHashMap<Host, HostState> states = new ConcurrentHashMap<>();
     private final Clock clock;
+    private volatile boolean newHostsPendingHealthCheck;
 
     HostStates(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -22,7 +23,13 @@ final class HostStates {
     /** The state of {@code host}, created on first sight (joining now, for slow start). */
     HostState stateOf(Host host) {
         HostState s = states.get(host);
-        return s != null ? s : states.computeIfAbsent(host, h -> new HostState(h, clock.millis()));
+        return s != null ? s : states.computeIfAbsent(host, h -> newHostsPendingHealthCheck
+                ? HostState.pendingHealthCheck(h, clock.millis()) : new HostState(h, clock.millis()));
+    }
+
+    /** While active health checking runs, hosts that join wait for their first passing probe. */
+    void setNewHostsPendingHealthCheck(boolean pending) {
+        newHostsPendingHealthCheck = pending;
     }
 
     /**

@@ -1,0 +1,87 @@
+package io.outrigger.lb;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Envoy's {@code core.v3.HealthCheck} for the TCP (connect-only) and HTTP GET probes.
+ *
+ * @param interval time between probes of one host
+ * @param timeout a probe that takes longer fails
+ * @param unhealthyThreshold consecutive failures that fail a healthy host
+ * @param healthyThreshold consecutive successes that pass a failed host (a new host needs one)
+ * @param intervalJitter up to this much random extra wait per round ({@code interval_jitter})
+ * @param probe what to check
+ */
+public record HealthCheckConfig(Duration interval, Duration timeout, int unhealthyThreshold, int healthyThreshold,
+                                Duration intervalJitter, Probe probe) {
+
+    public HealthCheckConfig {
+        positive("interval", interval);
+        positive("timeout", timeout);
+        Objects.requireNonNull(intervalJitter, "intervalJitter");
+        if (intervalJitter.isNegative()) {
+            throw new IllegalArgumentException("intervalJitter: " + intervalJitter + " (expected: >= 0)");
+        }
+        if (unhealthyThreshold < 1) {
+            throw new IllegalArgumentException("unhealthyThreshold: " + unhealthyThreshold + " (expected: >= 1)");
+        }
+        if (healthyThreshold < 1) {
+            throw new IllegalArgumentException("healthyThreshold: " + healthyThreshold + " (expected: >= 1)");
+        }
+        Objects.requireNonNull(probe, "probe");
+    }
+
+    private static void positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+
+    /** What a health check does. */
+    public sealed interface Probe permits TcpProbe, HttpProbe {
+    }
+
+    /** Envoy's {@code tcp_health_check} with no payload: the check passes when connect succeeds. */
+    public record TcpProbe() implements Probe {
+    }
+
+    /**
+     * Envoy's {@code http_health_check}: GET {@code path} over HTTP/1.1; passes when the status is
+     * in one of {@code expectedStatuses}, half-open ranges {@code [start, end)} (default: 200 only).
+     */
+    public record HttpProbe(String path, List<StatusRange> expectedStatuses) implements Probe {
+        public HttpProbe {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path: " + path + " (expected: starting with '/')");
+            }
+            expectedStatuses = expectedStatuses.isEmpty() ? List.of(new StatusRange(200, 201))
+                    : List.copyOf(expectedStatuses);
+        }
+
+        public static HttpProbe of(String path) {
+            return new HttpProbe(path, List.of());
+        }
+
+        boolean expected(int status) {
+            for (StatusRange r : expectedStatuses) {
+                if (status >= r.start() && status < r.end()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A half-open range of HTTP statuses, Envoy's {@code type.v3.Int64Range}. */
+    public record StatusRange(int start, int end) {
+        public StatusRange {
+            if (start < 100 || end > 600 || start >= end) {
+                throw new IllegalArgumentException("StatusRange: [" + start + ", " + end + ") (expected: 100 <= start < end <= 600)");
+            }
+        }
+    }
+}

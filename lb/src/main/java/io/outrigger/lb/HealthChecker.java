@@ -1,0 +1,178 @@
+package io.outrigger.lb;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.random.RandomGenerator;
+
+/**
+ * Active health checking of one cluster's hosts. A dedicated scheduler thread (never an event
+ * loop) starts a round every {@code interval} plus jitter; each probe runs on its own virtual
+ * thread with JDK sockets or {@link HttpClient}, and its result comes back to the scheduler
+ * thread, which alone keeps the per-host streaks. Verdicts are written to {@link HostState} and
+ * the cluster's picker is rebuilt once per batch of changes, so the pickers see failed hosts as
+ * unhealthy in Envoy's arithmetic.
+ *
+ * <p>Like Envoy, a host that joins while health checking is on stays out of load balancing until
+ * its first successful probe; hosts present when the checker starts keep their EDS health until
+ * probes say otherwise.
+ */
+public final class HealthChecker implements AutoCloseable {
+    private final ClusterLoadBalancer cluster;
+    private final HealthCheckConfig config;
+    private final RandomGenerator random;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http;
+    /** Scheduler thread only. */
+    private final Map<HostState, Streak> streaks = new HashMap<>();
+    private boolean refreshQueued;
+    private volatile boolean closed;
+    private final LongAdder attempts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    private static final class Streak {
+        int successes;
+        int failures;
+    }
+
+    public HealthChecker(ClusterLoadBalancer cluster, HealthCheckConfig config, RandomGenerator random, String name) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.config = Objects.requireNonNull(config, "config");
+        this.random = Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(name, "name");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outrigger-hc-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = config.probe() instanceof HealthCheckConfig.HttpProbe
+                ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
+                        .followRedirects(HttpClient.Redirect.NEVER).executor(probes).build()
+                : null;
+    }
+
+    /** Starts probing: the first round runs now. */
+    public void start() {
+        cluster.states().setNewHostsPendingHealthCheck(true);
+        scheduler.execute(this::round);
+    }
+
+    private void round() {
+        if (closed) {
+            return;
+        }
+        for (HostState s : cluster.states().all()) {
+            probes.execute(() -> {
+                boolean ok = probe(s.host());
+                if (!closed) {
+                    scheduler.execute(() -> onResult(s, ok));
+                }
+            });
+        }
+        long jitter = config.intervalJitter().toMillis();
+        long delay = config.interval().toMillis() + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
+        scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean probe(Host host) {
+        attempts.increment();
+        boolean ok = switch (config.probe()) {
+            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host);
+            case HealthCheckConfig.HttpProbe httpProbe -> httpProbe(host, httpProbe);
+        };
+        if (!ok) {
+            failures.increment();
+        }
+        return ok;
+    }
+
+    private boolean tcpProbe(Host host) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean httpProbe(Host host, HealthCheckConfig.HttpProbe probe) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.authority() + probe.path()))
+                    .timeout(config.timeout()).header("User-Agent", "Outrigger-HealthChecker/1").GET().build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return probe.expected(response.statusCode());
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void onResult(HostState s, boolean ok) {
+        if (cluster.state(s.host()) != s) {
+            streaks.remove(s);
+            return; // the host left the cluster while being probed
+        }
+        Streak streak = streaks.computeIfAbsent(s, k -> new Streak());
+        boolean changed = false;
+        if (ok) {
+            streak.successes++;
+            streak.failures = 0;
+            boolean firstCheckOfNewHost = s.failedActiveHealthCheck() && s.pendingFirstHealthCheck();
+            if (s.failedActiveHealthCheck() && (firstCheckOfNewHost || streak.successes >= config.healthyThreshold())) {
+                changed = s.setFailedActiveHealthCheck(false);
+            }
+            s.clearPendingFirstHealthCheck();
+        } else {
+            streak.failures++;
+            streak.successes = 0;
+            if (!s.failedActiveHealthCheck() && streak.failures >= config.unhealthyThreshold()) {
+                changed = s.setFailedActiveHealthCheck(true);
+            }
+            s.clearPendingFirstHealthCheck();
+        }
+        if (changed && !refreshQueued) {
+            refreshQueued = true;
+            // Queued behind the results already waiting, so one rebuild covers the whole batch.
+            scheduler.execute(() -> {
+                refreshQueued = false;
+                cluster.refresh();
+            });
+        }
+    }
+
+    /** Probes run so far ({@code health_check.attempt}). */
+    public long attempts() {
+        return attempts.sum();
+    }
+
+    /** Probes that failed ({@code health_check.failure}). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        probes.shutdownNow();
+        if (http != null) {
+            http.shutdownNow();
+        }
+        cluster.states().setNewHostsPendingHealthCheck(false);
+    }
+}

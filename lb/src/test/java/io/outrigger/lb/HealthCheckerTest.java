@@ -1,0 +1,151 @@
+package io.outrigger.lb;
+
+import static io.outrigger.lb.Fixtures.flat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Active health checks against real loopback servers. */
+class HealthCheckerTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ClusterLoadBalancer lb = LoadBalancers.cluster(LbConfig.of(LbPolicy.ROUND_ROBIN),
+            new SplittableRandom(1), new Fixtures.MutableClock());
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+    }
+
+    private ServerSocket tcpServer() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().available();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpServer httpServer(AtomicInteger status) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/healthz", exchange -> {
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        server.start();
+        closeables.add(() -> server.stop(0));
+        return server;
+    }
+
+    private HealthChecker checker(HealthCheckConfig.Probe probe, int unhealthy, int healthy) {
+        HealthCheckConfig config = new HealthCheckConfig(Duration.ofMillis(50), Duration.ofSeconds(2), unhealthy,
+                healthy, Duration.ofMillis(10), probe);
+        HealthChecker hc = new HealthChecker(lb, config, new SplittableRandom(3), "test");
+        closeables.add(hc);
+        return hc;
+    }
+
+    private Set<Host> picked(int picks) {
+        Set<Host> seen = new HashSet<>();
+        for (int i = 0; i < picks; i++) {
+            seen.add(lb.pick(0));
+        }
+        return seen;
+    }
+
+    @Test
+    void tcpCheckTakesAHostThatRefusesConnectionsOutOfRotation() throws IOException {
+        Host up = Host.of("127.0.0.1", tcpServer().getLocalPort());
+        Host down = Host.of("127.0.0.1", closedPort());
+        Host up2 = Host.of("127.0.0.1", tcpServer().getLocalPort());
+        lb.update(flat(List.of(up, down, up2)));
+        HealthChecker hc = checker(new HealthCheckConfig.TcpProbe(), 2, 1);
+        hc.start();
+        await().atMost(WAIT).until(() -> lb.state(down).failedActiveHealthCheck());
+        await().atMost(WAIT).until(() -> picked(30).equals(Set.of(up, up2)));
+        assertThat(lb.state(up).failedActiveHealthCheck()).isFalse();
+        assertThat(hc.failures()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void httpCheckFailsOnUnexpectedStatusAndPassesAgainAfterHealthyThreshold() throws IOException {
+        AtomicInteger status = new AtomicInteger(200);
+        HttpServer server = httpServer(status);
+        Host checked = Host.of("127.0.0.1", server.getAddress().getPort());
+        AtomicInteger ok = new AtomicInteger(200);
+        Host other = Host.of("127.0.0.1", httpServer(ok).getAddress().getPort());
+        Host third = Host.of("127.0.0.1", httpServer(ok).getAddress().getPort());
+        lb.update(flat(List.of(checked, other, third)));
+        HealthChecker hc = checker(HealthCheckConfig.HttpProbe.of("/healthz"), 3, 2);
+        hc.start();
+        await().atMost(WAIT).until(() -> hc.attempts() >= 6);
+        assertThat(lb.state(checked).failedActiveHealthCheck()).isFalse();
+
+        status.set(503);
+        await().atMost(WAIT).until(() -> lb.state(checked).failedActiveHealthCheck());
+        await().atMost(WAIT).until(() -> !picked(30).contains(checked));
+        assertThat(lb.state(other).failedActiveHealthCheck()).isFalse();
+
+        status.set(200);
+        await().atMost(WAIT).until(() -> !lb.state(checked).failedActiveHealthCheck());
+        await().atMost(WAIT).until(() -> picked(30).contains(checked));
+    }
+
+    @Test
+    void expectedStatusesAcceptConfiguredRanges() throws IOException {
+        AtomicInteger status = new AtomicInteger(204);
+        HttpServer server = httpServer(status);
+        Host checked = Host.of("127.0.0.1", server.getAddress().getPort());
+        lb.update(flat(List.of(checked)));
+        HealthChecker hc = checker(new HealthCheckConfig.HttpProbe("/healthz",
+                List.of(new HealthCheckConfig.StatusRange(200, 300))), 1, 1);
+        hc.start();
+        await().atMost(WAIT).until(() -> hc.attempts() >= 3);
+        assertThat(lb.state(checked).failedActiveHealthCheck()).isFalse();
+        assertThat(hc.failures()).isZero();
+    }
+
+    @Test
+    void hostJoiningWhileCheckingWaitsForItsFirstPassingProbe() throws IOException {
+        Host first = Host.of("127.0.0.1", tcpServer().getLocalPort());
+        Host second = Host.of("127.0.0.1", tcpServer().getLocalPort());
+        lb.update(flat(List.of(first, second)));
+        HealthChecker hc = checker(new HealthCheckConfig.TcpProbe(), 2, 3);
+        hc.start();
+        Host joining = Host.of("127.0.0.1", tcpServer().getLocalPort());
+        lb.update(flat(List.of(first, second, joining)));
+        assertThat(lb.state(joining).failedActiveHealthCheck()).isTrue();
+        // One success is enough for a new host (Envoy), although healthy_threshold is 3.
+        await().atMost(WAIT).until(() -> !lb.state(joining).failedActiveHealthCheck());
+        await().atMost(WAIT).until(() -> picked(30).contains(joining));
+    }
+}
