@@ -42,5 +42,12 @@ run_main() {
   shift
   pick_java
   ensure_jar
-  exec "$JAVA" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" "$main" "$@"
+  # Run from a private copy: a rebuild of the benchmarks jar during a long run must not pull
+  # classes out from under it.
+  BENCH_RUN_JAR="$(mktemp --suffix=.jar /tmp/outrigger-bench-XXXXXX)"
+  cp "$BENCH_JAR" "$BENCH_RUN_JAR"
+  trap 'rm -f "$BENCH_RUN_JAR"' EXIT
+  # Word splitting of BENCH_JAVA_OPTS is intended: it is a list of JVM flags.
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} -cp "$BENCH_RUN_JAR" "$main" "$@"
 }

@@ -59,8 +59,18 @@ public final class LoadRunner {
 
     /** Runs the spec; {@code progress} receives a line about once a second, on the calling thread. */
     public LoadResult run(LoadSpec spec, Consumer<Progress> progress) throws IOException, InterruptedException {
+        return run(spec, progress, PhaseListener.NONE);
+    }
+
+    /**
+     * Runs the spec; {@code progress} receives a line about once a second and {@code phases} hears
+     * when the measured period starts and ends, both on the calling thread.
+     */
+    public LoadResult run(LoadSpec spec, Consumer<Progress> progress, PhaseListener phases)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(phases, "phases");
         Transport transport = Transport.best();
         int n = threads > 0 ? threads : Math.min(spec.connections(), Runtime.getRuntime().availableProcessors());
         MultiThreadIoEventLoopGroup group = transport.newGroup(n, "loadgen");
@@ -101,21 +111,42 @@ public final class LoadRunner {
             Collector collector = new Collector(statsByLoop.values(), nanoTime);
             long deadline = end + Math.max(MIN_DRAIN_NANOS, spec.duration().toNanos() / 4);
             long nextTick = start + NANOS_PER_SECOND;
+            boolean measuring = false;
+            boolean measured = false;
             while (true) {
                 long now = nanoTime.getAsLong();
                 if (now >= deadline) {
                     break;
                 }
-                long wait = Math.min(nextTick, deadline) - now;
-                if (finished.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                long wakeAt = Math.min(nextTick, deadline);
+                if (!measuring) {
+                    wakeAt = Math.min(wakeAt, measureStart);
+                } else if (!measured) {
+                    wakeAt = Math.min(wakeAt, end);
+                }
+                if (finished.await(Math.max(0, wakeAt - now), TimeUnit.NANOSECONDS)) {
                     break;
                 }
                 now = nanoTime.getAsLong();
+                if (!measuring && now >= measureStart) {
+                    measuring = true;
+                    phases.measureStarted();
+                }
+                if (measuring && !measured && now >= end) {
+                    measured = true;
+                    phases.measureEnded();
+                }
                 if (now >= nextTick) {
                     String phase = now < measureStart ? "warm-up" : now < end ? "measure" : "drain";
                     progress.accept(collector.tick((now - start) / 1e9, phase));
                     nextTick += NANOS_PER_SECOND;
                 }
+            }
+            if (!measuring) {
+                phases.measureStarted();
+            }
+            if (!measured) {
+                phases.measureEnded();
             }
             abandonUnfinished(lanes);
             collector.collect();

@@ -1,0 +1,221 @@
+package io.outrigger.bench.harness;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs the same scenario against direct, Outrigger, HAProxy and nginx in front of one backend, with
+ * the same load and worker count, repetitions interleaved (subject order rotated each round) so that
+ * drift of a shared machine spreads over all subjects; writes a Markdown report with ratios and PNGs.
+ */
+@Command(name = "side-by-side", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compare direct, Outrigger, HAProxy and nginx under the same load.")
+public final class SideBySide implements Callable<Integer> {
+
+    @Option(names = "--scenario", split = ",", description = "scenario ids (default: all): ${COMPLETION-CANDIDATES}")
+    List<String> scenarios;
+
+    @Option(names = "--subjects", split = ",", defaultValue = "direct,outrigger,haproxy,nginx")
+    List<String> subjects;
+
+    @Option(names = "--reps", defaultValue = "3", description = "interleaved repetitions per subject")
+    int reps;
+
+    @Option(names = "--duration", converter = Durations.class, description = "measured time per repetition (default 10s)")
+    Duration duration;
+
+    @Option(names = "--warmup", converter = Durations.class, description = "warm-up per repetition (default 2s)")
+    Duration warmup;
+
+    @Option(names = "--workers", defaultValue = "1", description = "worker threads per proxy")
+    int workers;
+
+    @Option(names = "--backend-threads", defaultValue = "1")
+    int backendThreads;
+
+    @Option(names = "--baseline", description = "the short committed baseline: all scenarios, 3 x 3s, into results/baseline.md")
+    boolean baseline;
+
+    @Option(names = "--repo", defaultValue = ".", description = "the Outrigger checkout (for bin/outrigger and results/)")
+    Path repo;
+
+    @Option(names = "--out", description = "report directory (default: <repo>/benchmarks/results)")
+    Path out;
+
+    @Option(names = "--outrigger", description = "launcher (default: <repo>/bin/outrigger)")
+    Path outrigger;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path repoDir = repo.toAbsolutePath().normalize();
+        Path outDir = out != null ? out : repoDir.resolve("benchmarks/results");
+        Path launcher = outrigger != null ? outrigger : repoDir.resolve("bin/outrigger");
+        Files.createDirectories(outDir);
+        List<Scenario> list = new ArrayList<>();
+        for (String id : scenarios == null ? Scenarios.all().stream().map(Scenario::id).toList() : scenarios) {
+            list.add(Scenarios.byId(id));
+        }
+        int repetitions = reps;
+        Duration d = duration;
+        Duration w = warmup;
+        if (baseline) {
+            repetitions = 3;
+            d = d != null ? d : Duration.ofSeconds(3);
+            w = w != null ? w : Duration.ofSeconds(1);
+        }
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("reps: " + repetitions + " (expected: >= 1)");
+        }
+        List<SubjectKind> kinds = subjects.stream().map(SubjectKind::fromLabel).toList();
+        MachineInfo machine = MachineInfo.describe(repoDir);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT));
+        Path work = Files.createTempDirectory("side-by-side-");
+        StringBuilder baselineMd = new StringBuilder(Report.header("Side-by-side baseline", machine,
+                "benchmarks/bin/side-by-side --baseline"));
+        for (Scenario sc : list) {
+            Scenario timed = sc.timed(d != null ? d : sc.load().duration(), w != null ? w : sc.load().warmup());
+            ScenarioResult r = runScenario(timed, kinds, repetitions, work, launcher);
+            String prefix = baseline ? "baseline-" + sc.id() : stamp + "-" + sc.id();
+            String latencyPng = timed.bulk() ? null : prefix + "-latency.png";
+            String throughputPng = prefix + "-throughput.png";
+            plot(r, outDir, latencyPng, throughputPng);
+            String section = Report.section(r, latencyPng, throughputPng, workers);
+            if (baseline) {
+                baselineMd.append(section);
+            } else {
+                Path md = outDir.resolve(prefix + ".md");
+                Files.writeString(md, Report.header(timed.title(), machine,
+                        "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions) + section);
+                System.err.println("wrote " + md);
+            }
+        }
+        if (baseline) {
+            Path md = outDir.resolve("baseline.md");
+            Files.writeString(md, baselineMd.toString());
+            System.err.println("wrote " + md);
+        }
+        return 0;
+    }
+
+    private ScenarioResult runScenario(Scenario sc, List<SubjectKind> kinds, int repetitions, Path work, Path launcher)
+            throws Exception {
+        System.err.printf(Locale.ROOT, "== %s (%s)%n", sc.title(), sc.id());
+        HiccupMeter hiccups = HiccupMeter.start();
+        List<String> skipped = new ArrayList<>();
+        Map<SubjectKind, RunningSubject> running = new EnumMap<>(SubjectKind.class);
+        Map<SubjectKind, ScenarioResult.Subject> results = new EnumMap<>(SubjectKind.class);
+        try (Backend backend = Backend.start(Backend.Options.defaults().withThreads(backendThreads))) {
+            try {
+                for (SubjectKind k : kinds) {
+                    if (!sc.modes().containsKey(k)) {
+                        continue;
+                    }
+                    try {
+                        running.put(k, RunningSubject.start(k, sc, backend, work, launcher, workers));
+                        results.put(k, new ScenarioResult.Subject(k, sc.label(k)));
+                    } catch (IOException e) {
+                        System.err.println("!! " + k.label() + " not run: " + e.getMessage());
+                        skipped.add(k.label() + " (" + firstLine(e.getMessage()) + ")");
+                    }
+                }
+                List<SubjectKind> order = new ArrayList<>(running.keySet());
+                for (int rep = 0; rep < repetitions; rep++) {
+                    for (int i = 0; i < order.size(); i++) {
+                        // Rotate the order each round: no subject always runs first, right after a JIT-cold start.
+                        SubjectKind k = order.get((i + rep) % order.size());
+                        RunningSubject subject = running.get(k);
+                        if (subject.process() != null && !subject.process().alive()) {
+                            continue;
+                        }
+                        System.err.printf(Locale.ROOT, "-- %s rep %d/%d: %s at %s%n", sc.id(), rep + 1, repetitions,
+                                sc.label(k), subject.address());
+                        results.get(k).runs.add(runOnce(sc, subject, rep));
+                    }
+                }
+                for (Map.Entry<SubjectKind, RunningSubject> e : running.entrySet()) {
+                    ProxyProcess p = e.getValue().process();
+                    if (p != null) {
+                        if (!p.alive()) {
+                            skipped.add(e.getKey().label() + " (exited during the run: " + firstLine(p.logTail()) + ")");
+                        }
+                        results.get(e.getKey()).peakRssKib = ProcStats.peakRssKib(p.pid());
+                    }
+                }
+            } finally {
+                for (RunningSubject s : running.values()) {
+                    s.close();
+                }
+            }
+        }
+        List<ScenarioResult.Subject> subjectsWithRuns = results.values().stream().filter(s -> !s.runs.isEmpty()).toList();
+        return new ScenarioResult(sc, repetitions, subjectsWithRuns, skipped, hiccups.stop(), MachineInfo.currentLoadAverage());
+    }
+
+    private static ScenarioResult.Run runOnce(Scenario sc, RunningSubject subject, int rep) throws Exception {
+        LoadSpec spec = sc.load().withTarget(subject.address());
+        double[] cpu = {Double.NaN, Double.NaN};
+        ProxyProcess p = subject.process();
+        PhaseListener phases = p == null ? PhaseListener.NONE : new PhaseListener() {
+            @Override
+            public void measureStarted() {
+                cpu[0] = ProcStats.cpuSeconds(p.pid());
+            }
+
+            @Override
+            public void measureEnded() {
+                cpu[1] = ProcStats.cpuSeconds(p.pid());
+            }
+        };
+        LoadResult r = new LoadRunner().run(spec, pr -> System.err.println("   " + pr.toLine()), phases);
+        System.err.print(r.toText().indent(3));
+        return new ScenarioResult.Run(rep, r, cpu[1] - cpu[0]);
+    }
+
+    private static void plot(ScenarioResult r, Path dir, String latencyPng, String throughputPng) throws IOException {
+        boolean bulk = r.scenario().bulk();
+        if (latencyPng != null) {
+            Plots.latencyCurve(r.scenario().title() + ": latency by percentile",
+                    r.subjects().stream().map(s -> new Plots.Series(s.label, s.latency())).toList(),
+                    dir.resolve(latencyPng));
+        }
+        List<Plots.Bar> bars = r.subjects().stream().map(s -> {
+            double[] t = s.throughputs(bulk);
+            double min = Double.MAX_VALUE;
+            double max = 0;
+            for (double v : t) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            return new Plots.Bar(s.label, s.meanThroughput(bulk), min, max);
+        }).toList();
+        Plots.throughputBars(r.scenario().title() + ": throughput", bulk ? "MB/s echoed" : "requests/s", bars,
+                dir.resolve(throughputPng));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SideBySide()).execute(args));
+    }
+}
