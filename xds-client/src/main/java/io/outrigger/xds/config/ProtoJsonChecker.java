@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -37,20 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ProtoJsonChecker {
     private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
 
-    /** Fields that Envoy v3 removed, with what replaced them: a plain "unknown field" would not help. */
-    private static final Map<String, String> REMOVED = Map.of(
-            "envoy.config.cluster.v3.Cluster.hosts",
-            "\"hosts\" was removed in the Envoy v3 API (expected: load_assignment, e.g. "
-                    + "load_assignment: {cluster_name: ..., endpoints: [{lb_endpoints: [{endpoint: {address: "
-                    + "{socket_address: {address: 10.0.0.1, port_value: 8080}}}}]}]})",
-            "envoy.config.cluster.v3.Cluster.tls_context",
-            "\"tls_context\" was removed in the Envoy v3 API (expected: transport_socket with an UpstreamTlsContext)",
-            "envoy.config.listener.v3.FilterChain.tls_context",
-            "\"tls_context\" was removed in the Envoy v3 API (expected: transport_socket with a DownstreamTlsContext)",
-            "envoy.config.listener.v3.Filter.config",
-            "\"config\" was removed in the Envoy v3 API (expected: typed_config with an \"@type\")",
-            "envoy.config.listener.v3.ListenerFilter.config",
-            "\"config\" was removed in the Envoy v3 API (expected: typed_config with an \"@type\")");
 
     private final Problems problems;
     private final Set<Descriptor> anyTypes = new LinkedHashSet<>();
@@ -81,7 +63,7 @@ final class ProtoJsonChecker {
                     }
                 }
                 if (!ok) {
-                    String written = node.isTextual() ? describe(node) : "\"" + node.asText() + "\"";
+                    String written = node.isTextual() ? JsonValues.describe(node) : "\"" + node.asText() + "\"";
                     problems.error(path, "invalid duration " + written
                             + " (expected seconds with an \"s\" suffix and at most 9 decimals, e.g. \"0.25s\", \"5s\", \"3600s\")");
                 }
@@ -96,22 +78,22 @@ final class ProtoJsonChecker {
                     }
                 }
                 if (!ok) {
-                    problems.error(path, "invalid timestamp " + describe(node) + " (expected RFC 3339, e.g. \"2024-01-01T00:00:00Z\")");
+                    problems.error(path, "invalid timestamp " + JsonValues.describe(node) + " (expected RFC 3339, e.g. \"2024-01-01T00:00:00Z\")");
                 }
             }
             case "google.protobuf.FieldMask" -> {
                 if (!node.isTextual()) {
-                    problems.error(path, "expected a field mask string such as \"a,b.c\", got " + describe(node));
+                    problems.error(path, "expected a field mask string such as \"a,b.c\", got " + JsonValues.describe(node));
                 }
             }
             case "google.protobuf.Struct" -> {
                 if (!node.isObject()) {
-                    problems.error(path, "expected a mapping, got " + describe(node));
+                    problems.error(path, "expected a mapping, got " + JsonValues.describe(node));
                 }
             }
             case "google.protobuf.ListValue" -> {
                 if (!node.isArray()) {
-                    problems.error(path, "expected a list, got " + describe(node));
+                    problems.error(path, "expected a list, got " + JsonValues.describe(node));
                 }
             }
             case "google.protobuf.Value" -> {
@@ -120,14 +102,14 @@ final class ProtoJsonChecker {
             case "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.Int64Value",
                  "google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
                  "google.protobuf.BoolValue", "google.protobuf.StringValue", "google.protobuf.BytesValue" ->
-                    checkScalar(node, type.findFieldByName("value"), path);
+                    JsonValues.checkScalar(node, type.findFieldByName("value"), path, problems);
             default -> checkObject(node, type, path, false);
         }
     }
 
     private void checkObject(JsonNode node, Descriptor type, String path, boolean anyPayload) {
         if (!node.isObject()) {
-            problems.error(path, "expected a mapping (" + type.getName() + "), got " + describe(node));
+            problems.error(path, "expected a mapping (" + type.getName() + "), got " + JsonValues.describe(node));
             return;
         }
         String savedType = problems.resourceType();
@@ -146,7 +128,7 @@ final class ProtoJsonChecker {
             String fieldPath = Problems.path(path, key);
             FieldDescriptor field = fields.get(key);
             if (field == null) {
-                problems.error(fieldPath, unknownField(type, key));
+                problems.error(fieldPath, JsonValues.unknownField(type, key));
                 continue;
             }
             String earlier = seen.putIfAbsent(field, key);
@@ -201,7 +183,7 @@ final class ProtoJsonChecker {
         }
         if (field.isMapField()) {
             if (!value.isObject()) {
-                problems.error(path, "expected a mapping, got " + describe(value));
+                problems.error(path, "expected a mapping, got " + JsonValues.describe(value));
                 return;
             }
             FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
@@ -210,7 +192,7 @@ final class ProtoJsonChecker {
                 Map.Entry<String, JsonNode> e = it.next();
                 String entryPath = path + "[\"" + e.getKey() + "\"]";
                 if (keyField.getJavaType() != FieldDescriptor.JavaType.STRING) {
-                    checkScalar(JsonNodeFactory.instance.textNode(e.getKey()), keyField, entryPath);
+                    JsonValues.checkScalar(JsonNodeFactory.instance.textNode(e.getKey()), keyField, entryPath, problems);
                 }
                 checkSingle(e.getValue(), valueField, entryPath);
             }
@@ -226,7 +208,7 @@ final class ProtoJsonChecker {
                 parent.set(key, array);
                 problems.warn(path, "a single mapping where a list is expected; read as a list of one element");
             } else {
-                problems.error(path, "expected a list, got " + describe(value));
+                problems.error(path, "expected a list, got " + JsonValues.describe(value));
                 return;
             }
             for (int i = 0; i < array.size(); i++) {
@@ -252,13 +234,13 @@ final class ProtoJsonChecker {
         if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
             checkMessage(value, field.getMessageType(), path);
         } else {
-            checkScalar(value, field, path);
+            JsonValues.checkScalar(value, field, path, problems);
         }
     }
 
     private void checkAny(JsonNode node, String path) {
         if (!node.isObject()) {
-            problems.error(path, "expected a mapping with an \"@type\", got " + describe(node));
+            problems.error(path, "expected a mapping with an \"@type\", got " + JsonValues.describe(node));
             return;
         }
         JsonNode typeNode = node.get("@type");
@@ -312,151 +294,6 @@ final class ProtoJsonChecker {
         return SPECIAL_JSON.contains(type.getFullName());
     }
 
-    private void checkScalar(JsonNode value, FieldDescriptor field, String path) {
-        switch (field.getJavaType()) {
-            case INT -> checkInteger(value, field, path, unsigned(field) ? BigInteger.ZERO : BigInteger.valueOf(Integer.MIN_VALUE),
-                    unsigned(field) ? BigInteger.valueOf(0xFFFF_FFFFL) : BigInteger.valueOf(Integer.MAX_VALUE));
-            case LONG -> checkInteger(value, field, path, unsigned(field) ? BigInteger.ZERO : BigInteger.valueOf(Long.MIN_VALUE),
-                    unsigned(field) ? BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE) : BigInteger.valueOf(Long.MAX_VALUE));
-            case FLOAT, DOUBLE -> {
-                boolean ok = value.isNumber();
-                if (!ok && value.isTextual()) {
-                    String t = value.textValue();
-                    ok = t.equals("NaN") || t.equals("Infinity") || t.equals("-Infinity") || parsesAsDecimal(t);
-                }
-                if (!ok) {
-                    problems.error(path, "expected a number, got " + describe(value));
-                }
-            }
-            case BOOLEAN -> {
-                boolean ok = value.isBoolean()
-                        || (value.isTextual() && (value.textValue().equals("true") || value.textValue().equals("false")));
-                if (!ok) {
-                    problems.error(path, "expected true or false, got " + describe(value));
-                }
-            }
-            case STRING -> {
-                if (!value.isValueNode()) {
-                    problems.error(path, "expected a string, got " + describe(value));
-                }
-            }
-            case BYTE_STRING -> {
-                if (!value.isTextual() || !isBase64(value.textValue())) {
-                    problems.error(path, "expected base64 text, got " + describe(value));
-                }
-            }
-            case ENUM -> checkEnum(value, field.getEnumType(), path);
-            case MESSAGE -> checkMessage(value, field.getMessageType(), path);
-        }
-    }
-
-    private static boolean unsigned(FieldDescriptor f) {
-        return switch (f.getType()) {
-            case UINT32, FIXED32, UINT64, FIXED64 -> true;
-            default -> false;
-        };
-    }
-
-    private void checkInteger(JsonNode value, FieldDescriptor field, String path, BigInteger min, BigInteger max) {
-        BigInteger n = null;
-        if (value.isIntegralNumber()) {
-            n = value.bigIntegerValue();
-        } else if (value.isNumber() || value.isTextual()) {
-            try {
-                n = new BigDecimal(value.asText().strip()).toBigIntegerExact();
-            } catch (NumberFormatException | ArithmeticException e) {
-                n = null;
-            }
-        }
-        String kind = field.getType().name().toLowerCase(java.util.Locale.ROOT);
-        if (n == null) {
-            problems.error(path, "expected an integer (" + kind + "), got " + describe(value));
-        } else if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
-            problems.error(path, n + " is out of range for " + kind + " (expected: " + min + "-" + max + ")");
-        }
-    }
-
-    private void checkEnum(JsonNode value, EnumDescriptor type, String path) {
-        if (value.isTextual()) {
-            if (type.findValueByName(value.textValue()) == null) {
-                List<String> names = type.getValues().stream().map(v -> v.getName()).toList();
-                problems.error(path, "unknown value \"" + value.textValue() + "\" (expected one of: "
-                        + String.join(", ", names) + ")");
-            }
-        } else if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            problems.error(path, "expected the name of a " + type.getName() + " value, got " + describe(value));
-        }
-    }
-
-    private static boolean parsesAsDecimal(String t) {
-        try {
-            new BigDecimal(t.strip());
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static boolean isBase64(String t) {
-        try {
-            Base64.getDecoder().decode(t);
-            return true;
-        } catch (IllegalArgumentException e) {
-            try {
-                Base64.getUrlDecoder().decode(t);
-                return true;
-            } catch (IllegalArgumentException e2) {
-                return false;
-            }
-        }
-    }
-
-    private String unknownField(Descriptor type, String key) {
-        String removed = REMOVED.get(type.getFullName() + "." + key);
-        if (removed != null) {
-            return removed;
-        }
-        if (key.equals("@type")) {
-            return "unexpected \"@type\" (" + type.getName() + " is not an Any field)";
-        }
-        String message = "unknown field \"" + key + "\" in " + type.getFullName();
-        String suggestion = closest(type, key);
-        return suggestion == null ? message : message + " (did you mean \"" + suggestion + "\"?)";
-    }
-
-    private static String closest(Descriptor type, String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (FieldDescriptor f : type.getFields()) {
-            int d = Math.min(distance(key, f.getName()), distance(key, f.getJsonName()));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = f.getName();
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, key.length() / 4) ? best : null;
-    }
-
-    /** Levenshtein distance, for "did you mean" hints. */
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
     private static Map<String, FieldDescriptor> fieldsOf(Descriptor type) {
         return FIELDS.computeIfAbsent(type, t -> {
             Map<String, FieldDescriptor> m = new HashMap<>();
@@ -468,17 +305,4 @@ final class ProtoJsonChecker {
         });
     }
 
-    static String describe(JsonNode node) {
-        if (node.isObject()) {
-            return "a mapping";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        if (node.isTextual()) {
-            String t = node.textValue();
-            return "\"" + (t.length() > 60 ? t.substring(0, 60) + "..." : t) + "\"";
-        }
-        return node.toString();
-    }
 }
