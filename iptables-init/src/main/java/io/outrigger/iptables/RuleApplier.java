@@ -3,6 +3,7 @@ package io.outrigger.iptables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Applies a {@link RuleSet} with {@code iptables-restore --noflush}, one restore run per address
@@ -42,10 +43,11 @@ final class RuleApplier {
         try {
             for (IpFamily family : IpFamily.values()) {
                 boolean wanted = rules.families().stream().anyMatch(f -> f.family() == family);
-                // A family no longer wanted still loses what an earlier run put there.
-                if (wanted || runner.find(backend.save(family)).isPresent()) {
-                    SavedTables current = save(family);
-                    String input = RestorePlan.install(rules.family(family), current);
+                // A family no longer wanted still loses what an earlier run put there, unless the
+                // kernel does not have it at all (ip6tables-save fails on an IPv4-only kernel).
+                Optional<SavedTables> current = wanted ? Optional.of(save(family)) : saveIfAvailable(family);
+                if (current.isPresent()) {
+                    String input = RestorePlan.install(rules.family(family), current.get());
                     if (!input.isEmpty()) {
                         restore(family, input);
                     }
@@ -78,13 +80,13 @@ final class RuleApplier {
     void cleanup(List<RuleSet.TproxyRoute> routes, boolean ipv6PassthroughAddress) throws ApplyException {
         ApplyException first = null;
         for (IpFamily family : IpFamily.values()) {
-            if (runner.find(backend.save(family)).isEmpty()) {
-                continue;
-            }
             try {
-                String input = RestorePlan.cleanup(family, save(family));
-                if (!input.isEmpty()) {
-                    restore(family, input);
+                Optional<SavedTables> current = family == IpFamily.IPV4 ? Optional.of(save(family)) : saveIfAvailable(family);
+                if (current.isPresent()) {
+                    String input = RestorePlan.cleanup(family, current.get());
+                    if (!input.isEmpty()) {
+                        restore(family, input);
+                    }
                 }
             } catch (ApplyException e) {
                 first = first == null ? e : first;
@@ -116,6 +118,19 @@ final class RuleApplier {
                 return;
             }
         }
+    }
+
+    /**
+     * The family's current tables, or empty when its binary is not installed or the kernel lacks
+     * the family (nothing of ours can be there then).
+     */
+    private Optional<SavedTables> saveIfAvailable(IpFamily family) {
+        String binary = backend.save(family);
+        if (runner.find(binary).isEmpty()) {
+            return Optional.empty();
+        }
+        CommandRunner.Result r = runner.run(binary, List.of(), "");
+        return r.ok() ? Optional.of(SavedTables.parse(r.stdout())) : Optional.empty();
     }
 
     private SavedTables save(IpFamily family) throws ApplyException {

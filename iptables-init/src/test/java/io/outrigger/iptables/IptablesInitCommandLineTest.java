@@ -113,6 +113,18 @@ class IptablesInitCommandLineTest {
                 .contains("nothing was left installed");
     }
 
+    @Test
+    void ipv4OnlyKernelWhereIp6tablesFailsStillInstallsAndCleansUp() throws Exception {
+        script("iptables-nft-save", "exit 0");
+        script("iptables-nft-restore", "cat >/dev/null; exit 0");
+        script("ip6tables-nft-save",
+                "echo \"ip6tables-nft-save: can't initialize ip6tables table 'filter': Address family not supported\" >&2; exit 1");
+        script("ip6tables-nft-restore", "exit 1");
+
+        assertThat(run("--iptables-mode", "nft", "--ipv6", "off").exitCode()).isZero();
+        assertThat(run("--iptables-mode", "nft", "--cleanup").exitCode()).isZero();
+    }
+
     private void script(String name, String body) throws Exception {
         Path file = emptyBin.resolve(name);
         Files.writeString(file, "#!/bin/sh\n" + body + "\n");

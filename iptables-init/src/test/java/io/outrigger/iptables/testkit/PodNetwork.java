@@ -74,12 +74,23 @@ public final class PodNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * True when the kernel has IPv6 (not booted with {@code ipv6.disable=1}); tests that need
+     * IPv6 pods assume this.
+     */
+    public static boolean ipv6Supported() {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6"));
+    }
+
     /** Creates an IPv4-only network. */
     public static PodNetwork create() {
         return create(false);
     }
 
-    /** Creates a network; with {@code ipv6} every pod also gets an IPv6 address. */
+    /**
+     * Creates a network; with {@code ipv6} every pod also gets an IPv6 address (check
+     * {@link #ipv6Supported()} first).
+     */
     public static PodNetwork create(boolean ipv6) {
         PodNetwork net = new PodNetwork(ipv6);
         Runtime.getRuntime().addShutdownHook(net.shutdownHook);
@@ -123,6 +134,8 @@ public final class PodNetwork implements AutoCloseable {
         pod.exec("ip", "link", "set", "lo", "up").orFail("lo up in " + netns);
         pod.exec("ip", "addr", "add", ipv4 + "/24", "dev", "eth0").orFail("IPv4 address in " + netns);
         if (ipv6Address != null) {
+            // Hosts may default new interfaces to disable_ipv6=1; this namespace's own sysctls are ours to set.
+            pod.exec("bash", "-c", "for c in all default lo eth0; do echo 0 > /proc/sys/net/ipv6/conf/$c/disable_ipv6; done");
             // nodad: usable at once instead of "tentative" for a second or two.
             pod.exec("ip", "-6", "addr", "add", ipv6Address + "/64", "dev", "eth0", "nodad").orFail("IPv6 address in " + netns);
         }

@@ -16,13 +16,15 @@ class PodNetworkTest {
 
     @Test
     void podsReachEachOtherOverIpv4AndIpv6AndCommandsRunAsTheGivenUid() {
-        try (PodNetwork net = PodNetwork.create(true)) {
+        try (PodNetwork net = PodNetwork.create(PodNetwork.ipv6Supported())) {
             Pod a = net.addPod("a");
             Pod b = net.addPod("b");
             b.startJava(-1, PortTagServer.class, "b", "tcp:7000").awaitLine("READY", Duration.ofSeconds(60));
 
             assertThat(a.tcpFirstLine(1000, b.ipv4(), 7000)).isEqualTo("b:7000");
-            assertThat(a.tcpFirstLine(1000, b.ipv6(), 7000)).isEqualTo("b:7000");
+            if (PodNetwork.ipv6Supported()) {
+                assertThat(a.tcpFirstLine(1000, b.ipv6(), 7000)).isEqualTo("b:7000");
+            }
             assertThat(a.execAs(1234, "id", "-u").stdout().strip()).isEqualTo("1234");
             assertThat(a.execAs(1234, "id", "-g").stdout().strip()).isEqualTo("1234");
             assertThat(a.exec("ip", "-br", "link", "show", "lo").stdout()).contains("UNKNOWN");
