@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Map<String, Channel> listenerChannels = new LinkedHashMap<>();
     private volatile State state = State.PRE_INITIALIZING;
-    private volatile String configDump = "{}\n";
+    private volatile Supplier<String> configDump = () -> "{}\n";
     private volatile ClusterManager clusters;
     private volatile ConfigSnapshot snapshot;
     private Instant startedAt;
@@ -74,11 +75,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      * reports LIVE. On any failure everything already started is closed before the exception
      * propagates, so nothing stays listening.
      *
-     * @param configDumpJson what {@code /config_dump} serves
+     * @param configDumpJson what {@code /config_dump} serves (computed when first asked for)
      * @throws ConfigException for configuration the data path cannot serve (one problem each)
      * @throws ListenerBindException when a listener or the admin cannot bind
      */
-    public synchronized void start(ConfigSnapshot snapshot, String configDumpJson)
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
@@ -260,7 +261,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
 
     @Override
     public String configDump() {
-        return configDump;
+        return configDump.get();
     }
 
     @Override

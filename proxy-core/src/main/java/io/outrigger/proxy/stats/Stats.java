@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Prometheus names are Envoy's exactly ({@code envoy_cluster_upstream_cx_connect_fail}, not
  * {@code ..._fail_total}), because dashboards and alerts written for Envoy and Istio query them by
- * name. Micrometer renders counters with a {@code _total} suffix, so a counter whose Envoy name does
- * not end in {@code _total} is exported as an untyped-by-name gauge carrying the same value.
+ * name. Micrometer renders every counter with a {@code _total} suffix and strips it from gauges, so
+ * the Prometheus type follows the name: a stat whose Envoy name ends in {@code _total} is exported
+ * as a counter, any other as a gauge (e.g. {@code upstream_cx_connect_fail}, a counter in Envoy,
+ * keeps its exact name with {@code # TYPE gauge}).
  */
 public final class Stats {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -48,8 +50,13 @@ public final class Stats {
     /** Binds a gauge (e.g. {@code cx_active}); the data path increments and decrements it. */
     public LongAdder gauge(Scope scope, String name) {
         LongAdder adder = new LongAdder();
-        Gauge.builder("envoy_" + scope.prefix() + "_" + name, adder, LongAdder::doubleValue)
-                .tags(scope.tags()).register(registry);
+        String promName = "envoy_" + scope.prefix() + "_" + name;
+        if (name.endsWith("_total")) {
+            // Micrometer strips "_total" from gauge names; only a counter keeps it in the output.
+            FunctionCounter.builder(promName, adder, LongAdder::doubleValue).tags(scope.tags()).register(registry);
+        } else {
+            Gauge.builder(promName, adder, LongAdder::doubleValue).tags(scope.tags()).register(registry);
+        }
         entries.add(new Entry(scope.dotted(name), adder));
         return adder;
     }

@@ -27,7 +27,7 @@ public final class InProcessProxy {
 
     public static ProxyServer start(ConfigSnapshot snapshot, ServerOptions options) throws Exception {
         ProxyServer server = new ProxyServer(options, Transport.detect());
-        server.start(snapshot, "{\"configs\":[]}\n");
+        server.start(snapshot, () -> "{\"configs\":[]}\n");
         return server;
     }
 
