@@ -1,7 +1,8 @@
 package io.outrigger.lb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What we learn about one host at run time, kept across membership updates for as long as the
@@ -14,7 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HostState {
     private final Host host;
     private final long joinedAtMillis;
-    private final AtomicInteger activeRequests = new AtomicInteger();
+    private static final VarHandle ACTIVE;
+
+    static {
+        try {
+            ACTIVE = MethodHandles.lookup().findVarHandle(HostState.class, "activeRequests", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** In the object itself, not behind an AtomicInteger: LEAST_REQUEST reads it on every pick. */
+    private volatile int activeRequests;
     private volatile boolean failedActiveHealthCheck;
     private volatile boolean degradedByActiveHealthCheck;
     private volatile boolean ejected;
@@ -51,7 +63,7 @@ public final class HostState {
 
     /** Requests in flight to this host, as reported by {@link LoadBalancer#requestStarted}. */
     public int activeRequests() {
-        return activeRequests.get();
+        return activeRequests;
     }
 
     public boolean failedActiveHealthCheck() {
@@ -72,12 +84,18 @@ public final class HostState {
     }
 
     void requestStarted() {
-        activeRequests.incrementAndGet();
+        ACTIVE.getAndAdd(this, 1);
     }
 
     void requestFinished() {
         // Never below zero, even if a caller reports a finish twice.
-        activeRequests.getAndUpdate(v -> v > 0 ? v - 1 : 0);
+        int v;
+        do {
+            v = activeRequests;
+            if (v <= 0) {
+                return;
+            }
+        } while (!ACTIVE.compareAndSet(this, v, v - 1));
     }
 
     /** Returns true when the flag changed. */
@@ -118,7 +136,7 @@ public final class HostState {
 
     @Override
     public String toString() {
-        return "HostState[" + host.authority() + ", active=" + activeRequests.get()
+        return "HostState[" + host.authority() + ", active=" + activeRequests
                 + ", failedHc=" + failedActiveHealthCheck + ", ejected=" + ejected + "]";
     }
 }

@@ -1,6 +1,6 @@
 package io.outrigger.lb;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Locality-weighted choice ({@code locality_weighted_lb_config}): locality i is chosen in proportion
@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LocalityChooser {
     private final int[] schedule;
-    private final AtomicLong next;
+    private final AtomicInteger next;
 
     private LocalityChooser(int[] schedule, long start) {
         this.schedule = schedule;
-        this.next = new AtomicLong(Long.remainderUnsigned(start, schedule.length));
+        this.next = new AtomicInteger((int) Long.remainderUnsigned(start, schedule.length));
     }
 
     /**
@@ -45,6 +45,6 @@ final class LocalityChooser {
     }
 
     int pick() {
-        return schedule[(int) Long.remainderUnsigned(next.getAndIncrement(), schedule.length)];
+        return schedule[(next.getAndIncrement() & Integer.MAX_VALUE) % schedule.length];
     }
 }

@@ -1,6 +1,6 @@
 package io.outrigger.lb;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Smooth weighted round robin over a fixed host list: a precomputed {@link SmoothSchedule} walked
@@ -12,7 +12,8 @@ final class RoundRobinPicker implements LoadBalancer {
     /** Null when all weights are equal: the schedule is then the identity. */
     private final int[] schedule;
     private final int period;
-    private final AtomicLong next;
+    /** Int, not long: int division is markedly cheaper on the pick path. */
+    private final AtomicInteger next;
 
     RoundRobinPicker(Host[] hosts, long[] weights, long start) {
         if (hosts.length == 0) {
@@ -21,12 +22,13 @@ final class RoundRobinPicker implements LoadBalancer {
         this.hosts = hosts;
         this.schedule = SmoothSchedule.uniform(weights) ? null : SmoothSchedule.build(weights);
         this.period = schedule == null ? hosts.length : schedule.length;
-        this.next = new AtomicLong(Long.remainderUnsigned(start, period));
+        this.next = new AtomicInteger((int) Long.remainderUnsigned(start, period));
     }
 
     @Override
     public Host pick(long hash) {
-        int slot = (int) Long.remainderUnsigned(next.getAndIncrement(), period);
+        // Masking the sign keeps the index valid after the counter wraps (one uneven step per 2^31 picks).
+        int slot = (next.getAndIncrement() & Integer.MAX_VALUE) % period;
         return hosts[schedule == null ? slot : schedule[slot]];
     }
 }
