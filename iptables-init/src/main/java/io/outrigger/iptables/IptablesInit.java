@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -69,13 +70,13 @@ public final class IptablesInit {
                         }
                     }
                     applier.install(rules);
-                    err.println("iptables-init: installed capture rules (" + backend.mode().name().toLowerCase() + ", "
+                    err.println("iptables-init: installed capture rules (" + backend.mode().name().toLowerCase(Locale.ROOT) + ", "
                             + (ipv6 ? "IPv4 and IPv6" : "IPv4") + ")");
                 }
                 case CLEANUP -> {
                     requireSaveAndRestore(runner, backend);
                     applier.cleanup(cleanupRoutes(options), true);
-                    err.println("iptables-init: removed capture rules (" + backend.mode().name().toLowerCase() + ")");
+                    err.println("iptables-init: removed capture rules (" + backend.mode().name().toLowerCase(Locale.ROOT) + ")");
                 }
                 case CLEANUP_DRY_RUN -> {
                     requireSaveAndRestore(runner, backend);

@@ -88,6 +88,15 @@ class CaptureInPodTest {
         assertThat(a.tcpFirstLine(PROXY_UID, b.ipv4(), 8080)).isEqualTo("b:8080");
     }
 
+    @Test
+    void proxyGroupIsExcludedIndependentlyOfTheUid() {
+        install("-u", "1337", "-g", "2000");
+
+        assertThat(a.tcpFirstLine(APP_UID, 2000, b.ipv4(), 8080)).as("app uid, proxy gid").isEqualTo("b:8080");
+        assertThat(a.tcpFirstLine(APP_UID, APP_UID, b.ipv4(), 8080)).as("app uid and gid").isEqualTo("a:15001");
+        assertThat(a.tcpFirstLine(PROXY_UID, APP_UID, b.ipv4(), 8080)).as("proxy uid, app gid").isEqualTo("b:8080");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nft", "legacy"})
     void inboundConnectionFromPeerLandsOnInboundPortExceptTheProxysOwnPorts(String mode) {

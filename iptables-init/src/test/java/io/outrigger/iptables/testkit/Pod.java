@@ -60,7 +60,12 @@ public final class Pod {
 
     /** Runs a command in the pod with a time limit; status 124 when it had to be killed. */
     public ExecResult execAs(int uid, Duration timeout, String... command) {
-        return Commands.run(inPod(uid, List.of(command)), timeout);
+        return execAs(uid, uid, timeout, command);
+    }
+
+    /** Runs a command in the pod as {@code uid} and {@code gid}, with a time limit. */
+    public ExecResult execAs(int uid, int gid, Duration timeout, String... command) {
+        return Commands.run(inPod(uid, gid, List.of(command)), timeout);
     }
 
     /** Starts a long-running command in the pod as root; it is killed when the network closes. */
@@ -108,7 +113,12 @@ public final class Pod {
      * within 10 s.
      */
     public String tcpFirstLine(int uid, String host, int port) {
-        ExecResult r = execAs(uid, Duration.ofSeconds(20), "timeout", "10", "bash", "-c",
+        return tcpFirstLine(uid, uid, host, port);
+    }
+
+    /** As {@link #tcpFirstLine(int, String, int)}, as {@code uid} with primary group {@code gid}. */
+    public String tcpFirstLine(int uid, int gid, String host, int port) {
+        ExecResult r = execAs(uid, gid, Duration.ofSeconds(20), "timeout", "10", "bash", "-c",
                 "exec 3<>/dev/tcp/" + host + "/" + port + " && IFS= read -r line <&3 && printf '%s' \"$line\"");
         return r.ok() ? r.stdout() : null;
     }
@@ -124,10 +134,14 @@ public final class Pod {
     }
 
     private List<String> inPod(int uid, List<String> command) {
+        return inPod(uid, uid, command);
+    }
+
+    private List<String> inPod(int uid, int gid, List<String> command) {
         Objects.requireNonNull(command, "command");
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         if (uid >= 0) {
-            full.addAll(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid", Integer.toString(uid),
+            full.addAll(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid", Integer.toString(gid),
                     "--clear-groups", "--"));
         }
         full.addAll(command);

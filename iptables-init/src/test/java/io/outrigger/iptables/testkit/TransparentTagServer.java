@@ -34,6 +34,7 @@ public final class TransparentTagServer {
     private TransparentTagServer() {}
 
     /** Listens on {@code 0.0.0.0:<port>} ({@code [::]:<port>}) transparently and serves until killed. */
+    @SuppressWarnings("restricted") // libc calls are the point: the JDK cannot set IP_TRANSPARENT.
     public static void main(String[] args) throws Throwable {
         String name = args[0];
         int port = Integer.parseInt(args[1]);
