@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 final class AliasTable {
     private final int n;
     private final int[] alias;
-    /** Acceptance threshold of each column, scaled to [0, 2^53). */
+    /** Acceptance threshold of each column, scaled to [0, 2^31]. */
     private final long[] threshold;
 
     AliasTable(long[] weights) {
@@ -39,7 +39,7 @@ final class AliasTable {
         while (ns > 0 && nl > 0) {
             int s = small[--ns];
             int l = large[--nl];
-            threshold[s] = (long) (p[s] * (1L << 53));
+            threshold[s] = (long) (p[s] * (1L << 31));
             alias[s] = l;
             p[l] = (p[l] + p[s]) - 1.0;
             if (p[l] < 1.0) {
@@ -50,21 +50,27 @@ final class AliasTable {
         }
         while (nl > 0) {
             int l = large[--nl];
-            threshold[l] = 1L << 53;
+            threshold[l] = 1L << 31;
             alias[l] = l;
         }
         while (ns > 0) {
             // Only reachable through rounding: the column is effectively full.
             int s = small[--ns];
-            threshold[s] = 1L << 53;
+            threshold[s] = 1L << 31;
             alias[s] = s;
         }
     }
 
     int sample(RandomGenerator random) {
-        long r = random.nextLong();
-        // High 53 bits decide acceptance, the index comes from an independent draw over n.
-        int column = n == 1 ? 0 : random.nextInt(n);
-        return (r >>> 11) < threshold[column] ? column : alias[column];
+        return sample(random.nextLong());
+    }
+
+    /**
+     * Samples with one 64-bit random value: the high 32 bits pick the column (multiply-shift, no
+     * division), the low 31 bits decide between the column and its alias.
+     */
+    int sample(long r) {
+        int column = (int) (((r >>> 32) * n) >>> 32);
+        return (r & 0x7FFFFFFFL) < threshold[column] ? column : alias[column];
     }
 }

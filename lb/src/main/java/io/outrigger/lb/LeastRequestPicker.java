@@ -53,10 +53,16 @@ final class LeastRequestPicker implements LoadBalancer {
             return hosts[0];
         }
         if (byWeight == null) {
-            int best = random.nextInt(n);
+            // Two uniform indices per 64-bit draw (multiply-shift on each half: no division).
+            long r = random.nextLong();
+            int best = (int) (((r >>> 32) * n) >>> 32);
             int bestActive = states[best].activeRequests();
             for (int c = 1; c < choiceCount; c++) {
-                int candidate = random.nextInt(n);
+                if ((c & 1) == 0) {
+                    r = random.nextLong();
+                }
+                long half = (c & 1) == 1 ? r & 0xFFFFFFFFL : r >>> 32;
+                int candidate = (int) ((half * n) >>> 32);
                 int active = states[candidate].activeRequests();
                 if (active < bestActive) {
                     best = candidate;

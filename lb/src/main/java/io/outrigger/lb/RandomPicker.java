@@ -19,6 +19,7 @@ final class RandomPicker implements LoadBalancer {
 
     @Override
     public Host pick(long hash) {
-        return hosts.length == 1 ? hosts[0] : hosts[random.nextInt(hosts.length)];
+        // Multiply-shift maps 32 random bits onto [0, n) without a division (bias < n / 2^32).
+        return hosts[(int) (((random.nextLong() >>> 32) * hosts.length) >>> 32)];
     }
 }
