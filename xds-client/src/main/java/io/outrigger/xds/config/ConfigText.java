@@ -6,15 +6,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -23,21 +20,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * field checker work on. Syntax errors name the file, line and column.
  */
 final class ConfigText {
-    /** Generous: a bootstrap with thousands of clusters is a few MB; the YAML default is 3 MB. */
-    private static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
-
-    private static final ObjectMapper YAML;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    static {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        YAML = YAMLMapper.builder(YAMLFactory.builder().loaderOptions(options).build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-    }
 
     private ConfigText() {
     }
@@ -73,19 +59,15 @@ final class ConfigText {
     static JsonNode parse(String text, String source, boolean json) throws ConfigException {
         JsonNode root;
         try {
-            root = (json ? JSON : YAML).readTree(text);
+            root = json ? JSON.readTree(text) : YamlTree.parse(text);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            throw yamlError(source, e);
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw single(source, "YAML error: " + firstLine(e.getMessage()));
         } catch (JsonProcessingException e) {
             MarkedYAMLException yaml = yamlCause(e);
             if (yaml != null && yaml.getProblemMark() != null) {
-                // SnakeYAML knows the offending spot and what was wrong there; Jackson's summary does not.
-                Mark at = yaml.getProblemMark();
-                String context = "";
-                if (yaml.getContext() != null && yaml.getContextMark() != null) {
-                    context = " (" + yaml.getContext() + " at line " + (yaml.getContextMark().getLine() + 1)
-                            + ", column " + (yaml.getContextMark().getColumn() + 1) + ")";
-                }
-                throw single(source, "YAML syntax error at line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1)
-                        + ": " + firstLine(yaml.getProblem()) + context);
+                throw yamlError(source, yaml);
             }
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -104,6 +86,18 @@ final class ConfigText {
             // A tree we built from parsed text always serialises.
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SnakeYAML knows the offending spot and what was wrong there, and where the enclosing construct began. */
+    private static ConfigException yamlError(String source, MarkedYAMLException yaml) {
+        Mark at = yaml.getProblemMark();
+        String context = "";
+        if (yaml.getContext() != null && yaml.getContextMark() != null) {
+            context = " (" + yaml.getContext() + " at line " + (yaml.getContextMark().getLine() + 1)
+                    + ", column " + (yaml.getContextMark().getColumn() + 1) + ")";
+        }
+        String where = at == null ? "" : " at line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1);
+        return single(source, "YAML syntax error" + where + ": " + firstLine(yaml.getProblem()) + context);
     }
 
     private static MarkedYAMLException yamlCause(Throwable e) {

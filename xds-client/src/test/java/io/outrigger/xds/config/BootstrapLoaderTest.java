@@ -223,6 +223,33 @@ class BootstrapLoaderTest {
     }
 
     @Test
+    void yamlAnchorsAliasesMergeKeysAndIgnoreTagsExpandAsInEnvoy() throws Exception {
+        LoadedBootstrap loaded = BootstrapLoader.load(write("anchors.yaml", """
+                !ignore templates:
+                  timeouts: &timeouts {connect_timeout: 2s, lb_policy: RANDOM}
+                  endpoint: &ep {endpoint: {address: {socket_address: {address: 10.0.0.9, port_value: 80}}}}
+                static_resources:
+                  clusters:
+                  - name: a
+                    <<: *timeouts
+                    load_assignment: {cluster_name: a, endpoints: [{lb_endpoints: [*ep, *ep]}]}
+                """), CLOCK);
+        ClusterSpec a = loaded.snapshot().cluster("a");
+        assertThat(a.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(a.lbPolicy()).isEqualTo(ClusterSpec.LbPolicyName.RANDOM);
+        assertThat(a.loadAssignment().localities().get(0).endpoints()).extracting(EndpointSpec::address)
+                .containsExactly(new SocketAddressSpec("10.0.0.9", 80), new SocketAddressSpec("10.0.0.9", 80));
+    }
+
+    @Test
+    void duplicateYamlKeysAreAnErrorWithTheirPosition() throws IOException {
+        Path f = write("dup.yaml", "node:\n  id: a\n  id: b\n");
+        assertThatThrownBy(() -> BootstrapLoader.load(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f + ": YAML syntax error at line 3, column 3: found duplicate key id");
+    }
+
+    @Test
     void jsonSyntaxErrorNamesLineAndColumn() throws IOException {
         Path f = write("broken.json", "{\n  \"node\": {\"id\": \"a\",}\n}\n");
         assertThatThrownBy(() -> BootstrapLoader.load(f))
