@@ -59,6 +59,9 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--outrigger", description = "launcher (default: <repo>/bin/outrigger)")
     Path outrigger;
 
+    @Option(names = "--keep-work", description = "keep the generated proxy configs and logs (printed at the end)")
+    boolean keepWork;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
@@ -85,6 +88,19 @@ public final class SideBySide implements Callable<Integer> {
         MachineInfo machine = MachineInfo.describe(repoDir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT));
         Path work = Files.createTempDirectory("side-by-side-");
+        try {
+            return runAll(list, kinds, repetitions, d, w, work, launcher, outDir, machine, stamp);
+        } finally {
+            if (keepWork) {
+                System.err.println("proxy configs and logs kept in " + work);
+            } else {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private int runAll(List<Scenario> list, List<SubjectKind> kinds, int repetitions, Duration d, Duration w, Path work,
+                       Path launcher, Path outDir, MachineInfo machine, String stamp) throws Exception {
         StringBuilder baselineMd = new StringBuilder(Report.header("Side-by-side baseline", machine,
                 "benchmarks/bin/side-by-side --baseline"));
         for (Scenario sc : list) {
@@ -144,7 +160,13 @@ public final class SideBySide implements Callable<Integer> {
                         }
                         System.err.printf(Locale.ROOT, "-- %s rep %d/%d: %s at %s%n", sc.id(), rep + 1, repetitions,
                                 sc.label(k), subject.address());
-                        results.get(k).runs.add(runOnce(sc, subject, rep));
+                        try {
+                            results.get(k).runs.add(runOnce(sc, subject, rep));
+                        } catch (IOException e) {
+                            // A proxy that stops accepting mid-scenario is reported, not allowed to sink the others.
+                            System.err.println("!! " + k.label() + " failed: " + e.getMessage());
+                            skipped.add(k.label() + " rep " + (rep + 1) + " (" + firstLine(e.getMessage()) + ")");
+                        }
                     }
                 }
                 for (Map.Entry<SubjectKind, RunningSubject> e : running.entrySet()) {
@@ -205,6 +227,14 @@ public final class SideBySide implements Callable<Integer> {
         }).toList();
         Plots.throughputBars(r.scenario().title() + ": throughput", bulk ? "MB/s echoed" : "requests/s", bars,
                 dir.resolve(throughputPng));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static String firstLine(String s) {
