@@ -1,6 +1,9 @@
 package io.outrigger.xds.config;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
@@ -28,11 +31,13 @@ final class Supported {
      */
     static void check(Message message, String path, Problems problems, Set<String> supported,
                       Map<String, String> ignored) {
-        for (FieldDescriptor field : message.getAllFields().keySet()) {
-            String name = field.getName();
-            if (supported.contains(name)) {
+        // Only the fields outside the supported set are looked at; getAllFields() would build a
+        // sorted map of every set field of every endpoint of every cluster.
+        for (FieldDescriptor field : outside(message.getDescriptorForType(), supported)) {
+            if (field.isRepeated() ? message.getRepeatedFieldCount(field) == 0 : !message.hasField(field)) {
                 continue;
             }
+            String name = field.getName();
             String fieldPath = Problems.path(path, name);
             String reason = ignored.get(name);
             if (reason != null) {
@@ -42,6 +47,16 @@ final class Supported {
             problems.error(fieldPath, "unsupported field of " + message.getDescriptorForType().getName()
                     + " (Outrigger implements: " + (supported.isEmpty() ? "no fields" : String.join(", ", sorted(supported))) + ")");
         }
+    }
+
+    private record Key(Descriptor type, Set<String> supported) {
+    }
+
+    private static final Map<Key, List<FieldDescriptor>> OUTSIDE = new ConcurrentHashMap<>();
+
+    private static List<FieldDescriptor> outside(Descriptor type, Set<String> supported) {
+        return OUTSIDE.computeIfAbsent(new Key(type, supported),
+                k -> k.type().getFields().stream().filter(f -> !k.supported().contains(f.getName())).toList());
     }
 
     static void check(Message message, String path, Problems problems, Set<String> supported) {
