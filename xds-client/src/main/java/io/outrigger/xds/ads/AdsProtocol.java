@@ -116,6 +116,7 @@ final class AdsProtocol implements AdsStream.Events {
         if (from != stream) {
             return;
         }
+        long start = System.nanoTime(); // measurement only (update_duration), never a decision
         XdsResourceType type = established(response.getTypeUrl());
         if (type == null) {
             return;
@@ -129,6 +130,7 @@ final class AdsProtocol implements AdsStream.Events {
         ResourceStore.Outcome outcome = store.apply(type, true, response.getVersionInfo(), incoming, List.of());
         answer(type, st, response.getNonce(), outcome, response.getVersionInfo(), response.getResourcesList());
         afterUpdate(type, outcome, response.getVersionInfo());
+        client.statsInternal().updateDuration(type, System.nanoTime() - start);
     }
 
     @Override
@@ -136,6 +138,7 @@ final class AdsProtocol implements AdsStream.Events {
         if (from != stream) {
             return;
         }
+        long start = System.nanoTime(); // measurement only (update_duration), never a decision
         XdsResourceType type = established(response.getTypeUrl());
         if (type == null) {
             return;
@@ -152,6 +155,7 @@ final class AdsProtocol implements AdsStream.Events {
                 response.getRemovedResourcesList());
         answer(type, st, response.getNonce(), outcome, version, response.getResourcesList());
         afterUpdate(type, outcome, version);
+        client.statsInternal().updateDuration(type, System.nanoTime() - start);
     }
 
     /** Marks the stream healthy on its first response and resolves the type; {@code null} for a type we did not ask for. */

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Names follow Envoy: {@code control_plane.connected_state} (a gauge, 1 while a stream is up),
  * and per type {@code <prefix>.update_attempt}, {@code update_success}, {@code update_rejected},
- * {@code init_fetch_timeout} with the prefixes {@code listener_manager.lds}, {@code cluster_manager.cds},
+ * {@code init_fetch_timeout} (counters) and {@code update_duration_last_us} (a gauge) with the prefixes {@code listener_manager.lds}, {@code cluster_manager.cds},
  * {@code cluster_manager.eds}, {@code http.rds} and {@code sds}. Envoy counts EDS, RDS and SDS per
  * resource; here they are totals per type.
  */
@@ -37,6 +37,7 @@ public final class AdsStats {
     }
 
     private final AtomicLong connectedState = new AtomicLong();
+    private final Map<XdsResourceType, AtomicLong> lastUpdateNanos = new EnumMap<>(XdsResourceType.class);
     private final Map<XdsResourceType, AtomicLong[]> counters = new EnumMap<>(XdsResourceType.class);
 
     AdsStats() {
@@ -46,6 +47,7 @@ public final class AdsStats {
                 a[i] = new AtomicLong();
             }
             counters.put(t, a);
+            lastUpdateNanos.put(t, new AtomicLong());
         }
     }
 
@@ -59,6 +61,14 @@ public final class AdsStats {
         return counters.get(type)[counter.ordinal()].get();
     }
 
+    /**
+     * How long the last response of a type took on the xDS thread, from taking it in (already parsed by
+     * gRPC) to the snapshot handed to the listener: decoding, validation, warming and assembly.
+     */
+    public java.time.Duration lastUpdateDuration(XdsResourceType type) {
+        return java.time.Duration.ofNanos(lastUpdateNanos.get(type).get());
+    }
+
     /** Every statistic by its Envoy-style name, as suppliers to bind once. */
     public Map<String, LongSupplier> all() {
         Map<String, LongSupplier> m = new LinkedHashMap<>();
@@ -68,6 +78,8 @@ public final class AdsStats {
                 AtomicLong v = counters.get(t)[c.ordinal()];
                 m.put(prefix(t) + "." + c.statName(), v::get);
             }
+            AtomicLong d = lastUpdateNanos.get(t);
+            m.put(prefix(t) + ".update_duration_last_us", () -> d.get() / 1000);
         }
         return m;
     }
@@ -85,6 +97,10 @@ public final class AdsStats {
 
     void increment(XdsResourceType type, Counter counter) {
         counters.get(type)[counter.ordinal()].incrementAndGet();
+    }
+
+    void updateDuration(XdsResourceType type, long nanos) {
+        lastUpdateNanos.get(type).set(nanos);
     }
 
     void connected(boolean up) {

@@ -110,7 +110,7 @@ final class ResourceStore {
             }
             Message msg;
             try {
-                msg = any.unpack(type.protoClass());
+                msg = type.parse(any.getValue());
             } catch (InvalidProtocolBufferException e) {
                 errors.add(describe(type, in.name(), "cannot be parsed: " + e.getMessage()));
                 unnamedInvalid |= in.name().isEmpty();

@@ -63,6 +63,15 @@ public enum XdsResourceType {
         return protoClass;
     }
 
+    /**
+     * Parses a resource of this type from an {@code Any}'s bytes. Unlike {@code Any.unpack}, which
+     * caches the parsed message inside the {@code Any}, this leaves the {@code Any} as small as its
+     * bytes: the client keeps every accepted {@code Any} for the config dump.
+     */
+    Message parse(com.google.protobuf.ByteString bytes) throws com.google.protobuf.InvalidProtocolBufferException {
+        return com.google.protobuf.Internal.getDefaultInstance(protoClass).getParserForType().parseFrom(bytes);
+    }
+
     /** The type with this type URL, or {@code null}. */
     public static XdsResourceType fromTypeUrl(String typeUrl) {
         for (XdsResourceType t : values()) {
