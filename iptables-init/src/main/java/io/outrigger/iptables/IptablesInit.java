@@ -69,13 +69,13 @@ public final class IptablesInit {
                             throw new CommandRunner.MissingBinaryException(binary, runner.path());
                         }
                     }
-                    applier.install(rules);
+                    applier.install(rules, ownRoutes(options));
                     err.println("iptables-init: installed capture rules (" + backend.mode().name().toLowerCase(Locale.ROOT) + ", "
                             + (ipv6 ? "IPv4 and IPv6" : "IPv4") + ")");
                 }
                 case CLEANUP -> {
                     requireSaveAndRestore(runner, backend);
-                    applier.cleanup(cleanupRoutes(options), true);
+                    applier.cleanup(ownRoutes(options), true);
                     err.println("iptables-init: removed capture rules (" + backend.mode().name().toLowerCase(Locale.ROOT) + ")");
                 }
                 case CLEANUP_DRY_RUN -> {
@@ -112,8 +112,11 @@ public final class IptablesInit {
         }
     }
 
-    /** Cleanup removes the TPROXY policy routes of the given mark and table whatever {@code -m} says. */
-    private static List<RuleSet.TproxyRoute> cleanupRoutes(CaptureOptions o) {
+    /**
+     * The TPROXY policy routes of the given mark and table in both families: cleanup (and a
+     * reinstall in REDIRECT mode) removes them whatever {@code -m} says now.
+     */
+    private static List<RuleSet.TproxyRoute> ownRoutes(CaptureOptions o) {
         return List.of(new RuleSet.TproxyRoute(IpFamily.IPV4, o.tproxyMark(), o.tproxyRouteTable()),
                 new RuleSet.TproxyRoute(IpFamily.IPV6, o.tproxyMark(), o.tproxyRouteTable()));
     }

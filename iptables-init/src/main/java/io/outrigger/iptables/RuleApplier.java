@@ -39,7 +39,16 @@ final class RuleApplier {
 
     /** Installs {@code rules}, replacing what a previous run installed. */
     void install(RuleSet rules) throws ApplyException {
+        install(rules, List.of());
+    }
+
+    /**
+     * Installs {@code rules}, replacing what a previous run installed, including TPROXY policy
+     * routes a previous run may have added ({@code previousRoutes}) that this rule set does not want.
+     */
+    void install(RuleSet rules, List<RuleSet.TproxyRoute> previousRoutes) throws ApplyException {
         Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(previousRoutes, "previousRoutes");
         try {
             for (IpFamily family : IpFamily.values()) {
                 boolean wanted = rules.families().stream().anyMatch(f -> f.family() == family);
@@ -55,6 +64,10 @@ final class RuleApplier {
             }
             for (RuleSet.TproxyRoute route : rules.routes()) {
                 deleteRules(route);
+            }
+            List<RuleSet.TproxyRoute> stale = previousRoutes.stream().filter(r -> !rules.routes().contains(r)).toList();
+            if (!stale.isEmpty() && runner.find("ip").isPresent()) {
+                removeRoutes(stale);
             }
             for (List<String> command : rules.localSetupCommands()) {
                 CommandRunner.Result r = runner.run("ip", command, "");
@@ -93,13 +106,7 @@ final class RuleApplier {
             }
         }
         if ((!routes.isEmpty() || ipv6PassthroughAddress) && runner.find("ip").isPresent()) {
-            for (RuleSet.TproxyRoute route : routes) {
-                deleteRules(route);
-                if (runner.run("ip", List.of(route.family().ipFlag(), "route", "show", "table",
-                        Integer.toString(route.table())), "").stdout().contains("local")) {
-                    runner.run("ip", route.deleteRoute(), "");
-                }
-            }
+            removeRoutes(routes);
             if (ipv6PassthroughAddress
                     && runner.run("ip", List.of("-6", "addr", "show", "dev", "lo"), "").stdout().contains("::6/128")) {
                 runner.run("ip", RuleSet.DELETE_IPV6_PASSTHROUGH, "");
@@ -107,6 +114,16 @@ final class RuleApplier {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    private void removeRoutes(List<RuleSet.TproxyRoute> routes) {
+        for (RuleSet.TproxyRoute route : routes) {
+            deleteRules(route);
+            if (runner.run("ip", List.of(route.family().ipFlag(), "route", "show", "table",
+                    Integer.toString(route.table())), "").stdout().contains("local")) {
+                runner.run("ip", route.deleteRoute(), "");
+            }
         }
     }
 
