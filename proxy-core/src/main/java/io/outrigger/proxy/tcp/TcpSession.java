@@ -19,6 +19,7 @@ import io.outrigger.proxy.cluster.UpstreamHost;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,6 +62,12 @@ final class TcpSession {
     private boolean closed;
     private int outputsShut;
     private long lastActivityNanos;
+    /**
+     * Downstream bytes read before the upstream was attached. Reads are off until then, but a
+     * native transport still delivers what it read when it saw the peer's FIN (EPOLLRDHUP).
+     */
+    private ArrayDeque<ByteBuf> early;
+    private boolean earlyEof;
 
     TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
@@ -167,8 +174,20 @@ final class TcpSession {
             attached = true;
             host.stats().rqTotal().increment();
             host.stats().rqActive().increment();
+            if (early != null) {
+                ByteBuf b;
+                while ((b = early.poll()) != null) {
+                    upstream.write(b, upstream.voidPromise());
+                }
+                upstream.flush();
+                early = null;
+            }
             upstream.config().setAutoRead(true);
-            downstream.config().setAutoRead(true);
+            if (earlyEof) {
+                inputShutdown(Side.DOWNSTREAM);
+            } else {
+                downstream.config().setAutoRead(true);
+            }
             return;
         }
         UpstreamHost failed = host;
@@ -195,8 +214,18 @@ final class TcpSession {
      * can no longer forward it.
      */
     void forward(Side side, Channel self, Object msg) {
-        if (!(msg instanceof ByteBuf buf) || closed || !attached) {
+        if (!(msg instanceof ByteBuf buf) || closed) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!attached) {
+            // Only the downstream can be read before attach; keep its bytes for the upstream.
+            if (early == null) {
+                early = new ArrayDeque<>(4);
+            }
+            tcpStats.downstreamCxRxBytesTotal().add(buf.readableBytes());
+            clusterStats.upstreamCxTxBytesTotal().add(buf.readableBytes());
+            early.add(buf);
             return;
         }
         lastActivityNanos = context.nanoClock().getAsLong();
@@ -245,8 +274,11 @@ final class TcpSession {
 
     /** {@code side} sent a FIN: forward it as a half-close once what it sent before is written. */
     void inputShutdown(Side side) {
-        if (closed || !attached) {
-            close(CloseMode.FLUSH);
+        if (closed) {
+            return;
+        }
+        if (!attached) {
+            earlyEof = true; // forwarded once the upstream is attached
             return;
         }
         Channel peer = side == Side.DOWNSTREAM ? upstream : downstream;
@@ -314,6 +346,12 @@ final class TcpSession {
         }
         closed = true;
         context.sessions().remove(this);
+        if (early != null) {
+            ByteBuf b;
+            while ((b = early.poll()) != null) {
+                b.release();
+            }
+        }
         close(downstream, mode);
         if (upstream != null) {
             close(upstream, mode);

@@ -11,6 +11,10 @@ import io.outrigger.proxy.testing.Backend;
 import io.outrigger.proxy.testing.InProcessProxy;
 import io.outrigger.proxy.testing.Snapshots;
 import io.outrigger.proxy.testing.Streams;
+import io.outrigger.proxy.testing.Ports;
+import io.outrigger.xds.snapshot.ClusterSpec;
+import io.outrigger.xds.snapshot.LocalityEndpointsSpec;
+import io.outrigger.xds.snapshot.LocalitySpec;
 import io.outrigger.xds.snapshot.WeightedClusterSpec;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,6 +98,31 @@ class TcpProxyTransferTest {
             assertThat(reply).hasSize(replySize);
             assertThat(java.util.Arrays.copyOf(reply, 32))
                     .isEqualTo(MessageDigest.getInstance("SHA-256").digest(request));
+        }
+    }
+
+    @Test
+    void bytesAndFinSentBeforeTheUpstreamIsConnectedAreForwardedOnceItIs() throws Exception {
+        // The first endpoint refuses, so the upstream is attached only after a failed attempt,
+        // while the client's bytes and FIN have already arrived.
+        int dead = Ports.free();
+        try (Backend backend = Backend.echo();
+             ProxyServer server = InProcessProxy.start(Snapshots.snapshot(0,
+                     List.of(Snapshots.tcpListener("l", 0, Snapshots.tcpProxy("early", "c"))),
+                     List.of(Snapshots.cluster("c", ClusterSpec.DiscoveryType.STATIC, Duration.ofSeconds(2), List.of(
+                             new LocalityEndpointsSpec(LocalitySpec.EMPTY, 0, 0,
+                                     List.of(Snapshots.endpoint("127.0.0.1", dead))),
+                             new LocalityEndpointsSpec(LocalitySpec.EMPTY, 0, 1,
+                                     List.of(Snapshots.endpoint("127.0.0.1", backend.port()))))))))) {
+            for (int i = 0; i < 20; i++) {
+                try (Socket s = connect(server)) {
+                    byte[] request = ("request " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    s.getOutputStream().write(request);
+                    s.shutdownOutput();
+
+                    assertThat(s.getInputStream().readAllBytes()).isEqualTo(request);
+                }
+            }
         }
     }
 
