@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +42,6 @@ public final class PemFileSource implements AutoCloseable {
     private final Duration pollInterval;
     private final List<Entry> entries;
     private final Map<String, Map<TrustDomain, TrustBundle>> goodBundles = new HashMap<>();
-    private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
     private ScheduledExecutorService poller;
 
     private PemFileSource(Builder b) {
@@ -79,7 +77,13 @@ public final class PemFileSource implements AutoCloseable {
 
     /** The last load error of a secret, empty once it loaded again. */
     public Optional<String> lastError(String secretName) {
-        return Optional.ofNullable(lastErrors.get(secretName));
+        for (Entry e : entries) {
+            String err = e.lastError;
+            if (err != null && e.secretName.equals(secretName)) {
+                return Optional.of(err);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -105,10 +109,10 @@ public final class PemFileSource implements AutoCloseable {
     }
 
     private void failed(Entry e, String message) {
-        String previous = lastErrors.put(e.secretName, message);
-        if (!message.equals(previous)) {
+        if (!message.equals(e.lastError)) {
             log.warn("TLS secret '{}' not (re)loaded, keeping the last good one: {}", e.secretName, message);
         }
+        e.lastError = message;
         metrics.secretLoadFailed(e.secretName, message);
     }
 
@@ -118,6 +122,8 @@ public final class PemFileSource implements AutoCloseable {
         final List<Path> files;
         private List<Object> lastStamp = List.of();
         private byte[] lastHash = new byte[0];
+        // Per entry, as several bundle files can feed one secret name; read by lastError() from any thread.
+        volatile String lastError;
 
         Entry(String secretName, List<Path> files) {
             this.secretName = secretName;
@@ -171,8 +177,9 @@ public final class PemFileSource implements AutoCloseable {
             lastHash = hash;
             try {
                 load(contents);
-                if (lastErrors.remove(secretName) != null) {
+                if (lastError != null) {
                     log.info("TLS secret '{}' loaded again from {}", secretName, files);
+                    lastError = null;
                 }
             } catch (RuntimeException ex) {
                 failed(this, ex.getMessage());
@@ -183,7 +190,7 @@ public final class PemFileSource implements AutoCloseable {
             // Forget the stamp so the file is re-read as soon as it is back.
             lastStamp = List.of();
             lastHash = new byte[0];
-            if (!message.equals(lastErrors.get(secretName))) {
+            if (!message.equals(lastError)) {
                 failed(this, message);
             }
         }
