@@ -1,5 +1,6 @@
 package io.outrigger.proxy.cluster;
 
+import io.netty.util.NetUtil;
 import io.outrigger.lb.HealthStatus;
 import io.outrigger.lb.Host;
 import io.outrigger.lb.LbPolicy;
@@ -46,7 +47,8 @@ public final class MembershipAdapter {
             List<InetAddress> addresses = resolutions.getOrDefault(e.address().address(), List.of());
             List<String> literals = new ArrayList<>(addresses.size());
             for (InetAddress a : addresses) {
-                literals.add(a.getHostAddress());
+                // RFC 5952 text (fd00::1, not fd00:0:0:0:0:0:0:1), as Envoy prints addresses.
+                literals.add(NetUtil.toAddressString(a));
             }
             return literals;
         });

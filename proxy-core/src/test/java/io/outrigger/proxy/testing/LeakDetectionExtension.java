@@ -82,6 +82,13 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterAll
         }
     }
 
+    /** Drops the reports recorded so far: only for a test that leaks on purpose to prove detection. */
+    static void forgetLeaks() {
+        synchronized (LEAKS) {
+            LEAKS.clear();
+        }
+    }
+
     /** The leak reports recorded since the current class started (for this extension's own test). */
     public static List<String> leaksSoFar() {
         synchronized (LEAKS) {
