@@ -63,6 +63,7 @@ public final class AdsClient implements AutoCloseable {
     private final CompletableFuture<ConfigSnapshot> ready = new CompletableFuture<>();
     private volatile ConfigSnapshot published;
     private volatile boolean closed;
+    private volatile Thread xdsThread;
 
     private AdsClient(Builder b) {
         this.config = b.config;
@@ -77,6 +78,7 @@ public final class AdsClient implements AutoCloseable {
         this.xds = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "outrigger-xds");
             t.setDaemon(true);
+            xdsThread = t;
             return t;
         });
         xds.setRemoveOnCancelPolicy(true);
@@ -132,7 +134,7 @@ public final class AdsClient implements AutoCloseable {
      * {@code version_info} and {@code last_updated}.
      */
     public String configDumpJson() {
-        if (Thread.currentThread().getName().equals("outrigger-xds")) {
+        if (Thread.currentThread() == xdsThread) {
             return ConfigDumpRenderer.render(store, assembler, bootstrap);
         }
         try {
@@ -153,7 +155,11 @@ public final class AdsClient implements AutoCloseable {
         }
         closed = true;
         try {
-            xds.submit(protocol::stop).get(10, TimeUnit.SECONDS);
+            if (Thread.currentThread() == xdsThread) {
+                protocol.stop(); // closed from the listener: waiting on our own thread would deadlock
+            } else {
+                xds.submit(protocol::stop).get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -302,16 +308,5 @@ public final class AdsClient implements AutoCloseable {
         public AdsClient build() {
             return new AdsClient(this);
         }
-    }
-
-    /** For tests: which names each named type is subscribed to right now. */
-    Map<XdsResourceType, List<String>> subscriptionsForTest() throws Exception {
-        return xds.submit(() -> {
-            Map<XdsResourceType, List<String>> m = new java.util.EnumMap<>(XdsResourceType.class);
-            for (XdsResourceType t : XdsResourceType.values()) {
-                m.put(t, List.copyOf(store.state(t).subscribed.keySet()));
-            }
-            return m;
-        }).get(10, TimeUnit.SECONDS);
     }
 }

@@ -254,4 +254,19 @@ class AdsClientBehaviourTest {
         assertThat(harness.published).hasSize(published);
         assertThat(harness.client.stats().connectedState()).isZero();
     }
+
+    @Test
+    void theListenerMayCloseTheClientOnTheXdsThreadWithoutDeadlock() throws Exception {
+        simple("1");
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        harness = new AdsHarness(Mode.SOTW, server, TestDecoders.decoders(), c -> c, s -> {
+            if (s.cluster("backend") != null) {
+                harness.client.close();
+                closed.complete(null);
+            }
+        }).start();
+
+        closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.client.stats().connectedState() == 0);
+    }
 }
