@@ -93,17 +93,15 @@ class PriorityLoadTest {
         assertThat(load.healthyLoad()).containsExactly(100, 0);
     }
 
-    @Test
-    void degradedHostsTakeLoadOnlyWhenHealthyOnesDoNotSuffice() {
-        // Envoy "Degraded endpoints": P0 with 50% healthy and 50% degraded of 100 hosts:
-        // health 70 -> 70% to healthy; degraded availability 70 takes the remaining 30%.
-        PriorityLoad load = PriorityLoad.compute(new long[] {100}, new long[] {50}, new long[] {50}, 140, 50);
-        assertThat(load.healthyLoad()).containsExactly(70);
-        assertThat(load.degradedLoad()).containsExactly(30);
-        // 80% healthy is enough on its own: degraded hosts get nothing.
-        PriorityLoad full = PriorityLoad.compute(new long[] {100}, new long[] {80}, new long[] {20}, 140, 50);
-        assertThat(full.healthyLoad()).containsExactly(100);
-        assertThat(full.degradedLoad()).containsExactly(0);
+    @ParameterizedTest(name = "P0 {0}% healthy / {1}% degraded -> {2}% healthy, {3}% degraded")
+    @CsvSource({"100,0,100,0", "71,0,100,0", "71,29,99,1", "25,65,35,65", "5,0,100,0"})
+    void degradedHostsTakeLoadOnlyWhenHealthyOnesDoNotSufficeAsEnvoyDocuments(int healthy, int degraded,
+                                                                          int healthyLoad, int degradedLoad) {
+        // Envoy "Degraded endpoints" table (100 hosts; the rest unhealthy). 5% healthy is panic:
+        // Envoy then sends everything to P0's hosts, all of them.
+        PriorityLoad load = PriorityLoad.compute(new long[] {100}, new long[] {healthy}, new long[] {degraded}, 140, 50);
+        assertThat(load.healthyLoad()).containsExactly(healthyLoad);
+        assertThat(load.degradedLoad()).containsExactly(degradedLoad);
     }
 
     @Test
