@@ -165,7 +165,7 @@ final class Plots {
             return 1;
         }
         double mag = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (m * mag >= v) {
                 return m * mag;
             }

@@ -30,12 +30,14 @@ final class Report {
                 Durations.format(l.warmup()), workers, workers == 1 ? "" : "s"));
         String unit = bulk ? "MB/s echoed" : "req/s";
         if (bulk) {
-            md.append("| subject | ").append(unit).append(" (min–max) | errors | proxy CPU % | CPU s/GB | peak RSS MiB |\n");
-            md.append("|---|---:|---:|---:|---:|---:|\n");
+            md.append("| subject | ").append(unit)
+                    .append(" (min–max) | errors | proxy CPU % | CPU s/GB | peak RSS MiB | harness CPU % |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         } else {
             md.append("| subject | ").append(unit)
-                    .append(" (min–max) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | proxy CPU % | CPU µs/req | peak RSS MiB |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    .append(" (min–max) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | proxy CPU % | CPU µs/req"
+                            + " | peak RSS MiB | harness CPU % |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         for (ScenarioResult.Subject sub : r.subjects()) {
             double[] t = sub.throughputs(bulk);
@@ -58,7 +60,8 @@ final class Report {
                     .append(proxy ? String.format(Locale.ROOT, "%.1f", sub.cpuPercent()) : NA).append(" | ")
                     .append(proxy ? String.format(Locale.ROOT, bulk ? "%.2f" : "%.1f", sub.cpuPerUnit(bulk)) : NA)
                     .append(" | ")
-                    .append(proxy ? String.format(Locale.ROOT, "%.1f", sub.peakRssKib / 1024.0) : NA).append(" |\n");
+                    .append(proxy ? String.format(Locale.ROOT, "%.1f", sub.peakRssKib / 1024.0) : NA).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.0f", sub.harnessCpuPercent())).append(" |\n");
         }
         md.append('\n');
         md.append(ratios(r, bulk));
@@ -126,7 +129,8 @@ final class Report {
                 + "Regenerate with `" + command + "`. Latency is measured by our load generator from each request's"
                 + " intended send time (coordinated omission corrected); in a closed loop that is the send time."
                 + " Proxy CPU is utime + stime of the proxy's process tree over the measured periods"
-                + " (/proc/PID/stat); peak RSS is VmHWM summed over that tree. The backend and the load generator"
+                + " (/proc/PID/stat); peak RSS is VmHWM summed over that tree; harness CPU is the load generator's"
+                + " and backend's JVM over the same periods (100 % = one core). The backend and the load generator"
                 + " share the machine with the proxy: on a 2-core machine absolute figures are low, the ratios are"
                 + " what carries over.\n\n"
                 + machine.toMarkdown() + "\n";

@@ -14,8 +14,12 @@ import java.util.Objects;
 record ScenarioResult(Scenario scenario, int reps, List<Subject> subjects, List<String> skipped, Histogram hiccups,
                       String loadAverageAtEnd) {
 
-    /** One repetition of one subject. {@code cpuSeconds} is NaN for {@code direct} (no process). */
-    record Run(int rep, LoadResult result, double cpuSeconds) {
+    /**
+     * One repetition of one subject. {@code cpuSeconds} is the proxy's (NaN for {@code direct}, which
+     * has no process); {@code harnessCpuSeconds} is the load generator's and backend's JVM, both over
+     * the measured period.
+     */
+    record Run(int rep, LoadResult result, double cpuSeconds, double harnessCpuSeconds) {
     }
 
     /** One subject's repetitions, merged. */
@@ -67,6 +71,14 @@ record ScenarioResult(Scenario scenario, int reps, List<Subject> subjects, List<
         /** Proxy CPU over the measured periods, in percent of one core; NaN for direct. */
         double cpuPercent() {
             return 100.0 * cpuSeconds() / measuredSeconds();
+        }
+
+        /**
+         * Load generator + backend CPU over the measured periods, in percent of one core: close to
+         * cores x 100 minus the proxy's share means the client side, not the proxy, set the pace.
+         */
+        double harnessCpuPercent() {
+            return 100.0 * runs.stream().mapToDouble(Run::harnessCpuSeconds).sum() / measuredSeconds();
         }
 
         /** Proxy CPU per unit of work: microseconds per request, or seconds per GB received for bulk. */

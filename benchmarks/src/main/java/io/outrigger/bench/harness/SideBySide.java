@@ -191,21 +191,29 @@ public final class SideBySide implements Callable<Integer> {
     private static ScenarioResult.Run runOnce(Scenario sc, RunningSubject subject, int rep) throws Exception {
         LoadSpec spec = sc.load().withTarget(subject.address());
         double[] cpu = {Double.NaN, Double.NaN};
+        double[] self = {Double.NaN, Double.NaN};
+        long selfPid = ProcessHandle.current().pid();
         ProxyProcess p = subject.process();
-        PhaseListener phases = p == null ? PhaseListener.NONE : new PhaseListener() {
+        PhaseListener phases = new PhaseListener() {
             @Override
             public void measureStarted() {
-                cpu[0] = ProcStats.cpuSeconds(p.pid());
+                self[0] = ProcStats.cpuSeconds(selfPid);
+                if (p != null) {
+                    cpu[0] = ProcStats.cpuSeconds(p.pid());
+                }
             }
 
             @Override
             public void measureEnded() {
-                cpu[1] = ProcStats.cpuSeconds(p.pid());
+                self[1] = ProcStats.cpuSeconds(selfPid);
+                if (p != null) {
+                    cpu[1] = ProcStats.cpuSeconds(p.pid());
+                }
             }
         };
         LoadResult r = new LoadRunner().run(spec, pr -> System.err.println("   " + pr.toLine()), phases);
         System.err.print(r.toText().indent(3));
-        return new ScenarioResult.Run(rep, r, cpu[1] - cpu[0]);
+        return new ScenarioResult.Run(rep, r, cpu[1] - cpu[0], self[1] - self[0]);
     }
 
     private static void plot(ScenarioResult r, Path dir, String latencyPng, String throughputPng) throws IOException {

@@ -19,7 +19,7 @@ class ReportTest {
         Histogram h = WorkerStats.newHistogram();
         h.recordValueWithCount(latencyMs * 1_000_000L, requests);
         return new ScenarioResult.Run(0, new LoadResult(spec, h, h.copy(), requests, 0, requests * 1024,
-                requests * 1024, 10.0), cpuSeconds);
+                requests * 1024, 10.0), cpuSeconds, 5.0);
     }
 
     private static ScenarioResult.Subject subject(SubjectKind kind, ScenarioResult.Run run, long rssKib) {
@@ -45,8 +45,9 @@ class ReportTest {
         // Outrigger: 4,000/10,000 and 4,000/8,000 throughput; 4/1 and 4/2 latency; (4 s/40k)/(4 s/80k) CPU; 100/10 RSS.
         assertThat(md).contains("| outrigger | 0.40× | 0.50× | 4.00× | 2.00× | 4.00× | 2.00× | 2.00× | 10.00× |");
         assertThat(md).contains("| haproxy | 0.80× | 1.00× | 2.00× | 1.00× | 2.00× | 1.00× | 1.00× | 1.00× |");
-        // CPU: 4 s over 10 s measured is 40 % of a core; 4 s / 40,000 requests is 100 µs each.
-        assertThat(md).containsPattern("\\| outrigger \\| 4,000 .*\\| 40\\.0 \\| 100\\.0 \\| 100\\.0 \\|");
+        // CPU: 4 s over 10 s measured is 40 % of a core; 4 s / 40,000 requests is 100 µs each;
+        // the harness used 5 s of CPU in those 10 s: 50 %.
+        assertThat(md).containsPattern("\\| outrigger \\| 4,000 .*\\| 40\\.0 \\| 100\\.0 \\| 100\\.0 \\| 50 \\|");
         assertThat(md).contains("![tcp-rr-1k-closed latency](l.png)").contains("![tcp-rr-1k-closed throughput](t.png)");
     }
 }
