@@ -25,6 +25,7 @@ public final class ClusterLoadBalancer implements LoadBalancer {
     private final HostStates states;
     private final LbStats stats = new LbStats();
     private final BalancerBuild build;
+    private final Clock clock;
     private final Object updateLock = new Object();
     private Membership membership;
     private LocalCluster localCluster;
@@ -37,6 +38,7 @@ public final class ClusterLoadBalancer implements LoadBalancer {
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
         this.states = new HostStates(clock);
+        this.clock = clock;
         this.build = new BalancerBuild(config, states, random, clock, stats);
         this.membership = new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR);
         this.current = build.build(membership, null);
@@ -125,6 +127,25 @@ public final class ClusterLoadBalancer implements LoadBalancer {
 
     private void rebuild() {
         current = build.build(membership, localCluster, refusedByLocalityPolicy);
+    }
+
+    /**
+     * True while some member is still ramping up under {@code slow_start_config}: the control
+     * thread should then call {@link #refresh()} periodically (e.g. every second) so its weight grows.
+     */
+    public boolean slowStartActive() {
+        SlowStartConfig slow = config.slowStart();
+        if (slow == null) {
+            return false;
+        }
+        long now = clock.millis();
+        long window = slow.window().toMillis();
+        for (HostState s : states.all()) {
+            if (now - s.joinedAtMillis() < window) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The run-time state of {@code host}, or {@code null} if it is not a member. */

@@ -20,7 +20,9 @@ class SlowStartTest {
         Host b = Host.of("10.0.0.2", 80);
         Host c = Host.of("10.0.0.3", 80);
         lb.update(flat(List.of(a, b))); // the cluster's first hosts do not ramp
+        assertThat(lb.slowStartActive()).isFalse();
         lb.update(flat(List.of(a, b, c)));
+        assertThat(lb.slowStartActive()).isTrue();
         // Envoy: weight x max(min_weight_percent, (elapsed / window)^(1/aggression)).
         assertThat(share(lb, c)).isCloseTo(0.1 / 2.1, within(0.01));
         clock.advance(Duration.ofSeconds(30));
@@ -29,6 +31,7 @@ class SlowStartTest {
         clock.advance(Duration.ofSeconds(30));
         lb.refresh();
         assertThat(share(lb, c)).isCloseTo(1 / 3.0, within(0.01));
+        assertThat(lb.slowStartActive()).isFalse();
     }
 
     private static double share(LoadBalancer lb, Host h) {
