@@ -196,14 +196,15 @@ public final class AdsClient implements AutoCloseable {
         return closed;
     }
 
-    void schedule(Runnable task, Duration delay) {
+    /** Runs a task on the xDS thread after a delay; {@code null} once closed. */
+    java.util.concurrent.Future<?> schedule(Runnable task, Duration delay) {
         if (closed) {
-            return;
+            return null;
         }
         try {
-            xds.schedule(task, Math.max(1, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return xds.schedule(task, Math.max(1, delay.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // closed concurrently
+            return null; // closed concurrently
         }
     }
 

@@ -178,6 +178,7 @@ final class ResourceStore {
             changed |= prev != e;
             st.rejected.remove(e.name());
             st.absent.remove(e.name());
+            st.cancelFetchTimer(e.name());
         }
         // A46: without the name of a bad resource we cannot tell what the server meant to remove.
         if (stateOfTheWorld && type.wildcard() && !unnamedInvalid) {
@@ -233,6 +234,7 @@ final class ResourceStore {
     void unsubscribe(XdsResourceType type, String name) {
         TypeState st = states.get(type);
         st.subscribed.remove(name);
+        st.cancelFetchTimer(name);
         st.resources.remove(name);
         st.absent.remove(name);
         st.rejected.remove(name);
