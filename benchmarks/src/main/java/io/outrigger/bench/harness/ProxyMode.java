@@ -5,5 +5,10 @@ public enum ProxyMode {
     /** Layer 4: bytes are relayed, connections are 1:1 (Envoy tcp_proxy, HAProxy mode tcp, nginx stream). */
     TCP,
     /** Layer 7 HTTP/1.1: requests are parsed and forwarded over pooled upstream connections. */
-    HTTP
+    HTTP,
+    /**
+     * Layer 7 HTTP/2 over cleartext with prior knowledge (h2c) from the client; upstream HTTP/2 too
+     * where the proxy can (HAProxy), HTTP/1.1 where it cannot (nginx).
+     */
+    HTTP2
 }

@@ -36,7 +36,13 @@ public final class Scenarios {
                         spec(Protocol.HTTP1, 16, 0, 0),
                         Map.of(SubjectKind.DIRECT, ProxyMode.HTTP, SubjectKind.OUTRIGGER, ProxyMode.TCP,
                                 SubjectKind.HAPROXY, ProxyMode.HTTP, SubjectKind.NGINX, ProxyMode.HTTP),
-                        Map.of(SubjectKind.OUTRIGGER, "TCP proxy: HTTP proxying not yet available")));
+                        Map.of(SubjectKind.OUTRIGGER, "TCP proxy: HTTP proxying not yet available")),
+                new Scenario("h2c-small", "HTTP/2 (h2c) small requests, closed loop, 4 connections x 16 streams",
+                        spec(Protocol.H2C, 4, 0, 0).withStreams(16),
+                        Map.of(SubjectKind.DIRECT, ProxyMode.HTTP2, SubjectKind.OUTRIGGER, ProxyMode.TCP,
+                                SubjectKind.HAPROXY, ProxyMode.HTTP2, SubjectKind.NGINX, ProxyMode.HTTP2),
+                        Map.of(SubjectKind.OUTRIGGER, "TCP proxy: HTTP proxying not yet available",
+                                SubjectKind.NGINX, "HTTP/1.1 to the backend")));
     }
 
     public static Scenario byId(String id) {

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "side-by-side", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compare direct, Outrigger, HAProxy and nginx under the same load.")
 public final class SideBySide implements Callable<Integer> {
+
+    private static final Duration HARNESS_WARMUP = Duration.ofSeconds(2);
 
     @Option(names = "--scenario", split = ",", description = "scenario ids (default: all): ${COMPLETION-CANDIDATES}")
     List<String> scenarios;
@@ -47,7 +50,7 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--backend-threads", defaultValue = "1")
     int backendThreads;
 
-    @Option(names = "--baseline", description = "the short committed baseline: all scenarios, 3 x 3s, into results/baseline.md")
+    @Option(names = "--baseline", description = "the short committed baseline: all scenarios, 3 x 2s, into results/baseline.md")
     boolean baseline;
 
     @Option(names = "--repo", defaultValue = ".", description = "the Outrigger checkout (for bin/outrigger and results/)")
@@ -78,7 +81,8 @@ public final class SideBySide implements Callable<Integer> {
         Duration w = warmup;
         if (baseline) {
             repetitions = 3;
-            d = d != null ? d : Duration.ofSeconds(3);
+            // Five scenarios x four subjects x three rounds must finish in under five minutes.
+            d = d != null ? d : Duration.ofSeconds(2);
             w = w != null ? w : Duration.ofSeconds(1);
         }
         if (repetitions < 1) {
@@ -103,6 +107,7 @@ public final class SideBySide implements Callable<Integer> {
                        Path launcher, Path outDir, MachineInfo machine, String stamp) throws Exception {
         StringBuilder baselineMd = new StringBuilder(Report.header("Side-by-side baseline", machine,
                 "benchmarks/bin/side-by-side --baseline"));
+        StringBuilder baselineCsv = new StringBuilder(Report.CSV_HEADER);
         for (Scenario sc : list) {
             Scenario timed = sc.timed(d != null ? d : sc.load().duration(), w != null ? w : sc.load().warmup());
             ScenarioResult r = runScenario(timed, kinds, repetitions, work, launcher);
@@ -113,7 +118,9 @@ public final class SideBySide implements Callable<Integer> {
             String section = Report.section(r, latencyPng, throughputPng, workers);
             if (baseline) {
                 baselineMd.append(section);
+                baselineCsv.append(Report.csv(r));
             } else {
+                Files.writeString(outDir.resolve(prefix + ".csv"), Report.CSV_HEADER + Report.csv(r));
                 Path md = outDir.resolve(prefix + ".md");
                 Files.writeString(md, Report.header(timed.title(), machine,
                         "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions) + section);
@@ -123,6 +130,7 @@ public final class SideBySide implements Callable<Integer> {
         if (baseline) {
             Path md = outDir.resolve("baseline.md");
             Files.writeString(md, baselineMd.toString());
+            Files.writeString(outDir.resolve("baseline.csv"), baselineCsv.toString());
             System.err.println("wrote " + md);
         }
         return 0;
@@ -149,6 +157,7 @@ public final class SideBySide implements Callable<Integer> {
                         skipped.add(k.label() + " (" + firstLine(e.getMessage()) + ")");
                     }
                 }
+                warmUpHarness(sc, backend);
                 List<SubjectKind> order = new ArrayList<>(running.keySet());
                 for (int rep = 0; rep < repetitions; rep++) {
                     for (int i = 0; i < order.size(); i++) {
@@ -186,6 +195,18 @@ public final class SideBySide implements Callable<Integer> {
         }
         List<ScenarioResult.Subject> subjectsWithRuns = results.values().stream().filter(s -> !s.runs.isEmpty()).toList();
         return new ScenarioResult(sc, repetitions, subjectsWithRuns, skipped, hiccups.stop(), MachineInfo.currentLoadAverage());
+    }
+
+    /**
+     * Runs the scenario's load straight at the backend for a while, discarded, so that the first
+     * subject measured does not pay for compiling the harness's own codecs.
+     */
+    private static void warmUpHarness(Scenario sc, Backend backend) throws Exception {
+        InetSocketAddress upstream = sc.load().protocol().isHttp() ? backend.httpAddress() : backend.tcpAddress();
+        LoadSpec spec = sc.timed(HARNESS_WARMUP, Duration.ZERO).load().withTarget(upstream);
+        System.err.printf(Locale.ROOT, "-- %s: warming up the load generator and backend (%s, discarded)%n", sc.id(),
+                Durations.format(HARNESS_WARMUP));
+        new LoadRunner().run(spec, pr -> { });
     }
 
     private static ScenarioResult.Run runOnce(Scenario sc, RunningSubject subject, int rep) throws Exception {

@@ -71,7 +71,14 @@ public final class AdsUpdateHarness {
                     .build();
             client.start();
             client.ready().get(60, TimeUnit.SECONDS);
-            published.clear();
+            // One cluster in and out first, so that one-time costs (classes, proto descriptors) are not
+            // counted per cluster.
+            server.stage(response(EDS, "w", List.of(Any.pack(assignment("warmup", 1, 8080)))));
+            server.send(response(CDS, "w1", List.of(Any.pack(cluster("warmup")))));
+            await(published, s -> s.cluster("warmup") != null && endpointCount(s) == 1);
+            server.send(response(CDS, "w2", List.of()));
+            await(published, s -> s.cluster("warmup") == null);
+            server.unstage();
             long h0 = heapAfterGc();
 
             List<Any> clusters = new ArrayList<>();
