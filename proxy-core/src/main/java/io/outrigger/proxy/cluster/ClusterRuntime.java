@@ -1,5 +1,6 @@
 package io.outrigger.proxy.cluster;
 
+import io.outrigger.lb.ClusterLoadBalancer;
 import io.outrigger.lb.Host;
 import io.outrigger.lb.LbPolicy;
 import io.outrigger.lb.LocalityHosts;
@@ -26,7 +27,7 @@ public final class ClusterRuntime {
     private final ClusterSpec spec;
     private final LbPolicy policy;
     private final ClusterStats stats;
-    private final LoadBalancerFactory lbFactory;
+    private final ClusterLoadBalancer loadBalancer;
     private final int connectTimeoutMillis;
     private volatile HostSet hostSet;
 
@@ -34,7 +35,7 @@ public final class ClusterRuntime {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.lbFactory = Objects.requireNonNull(lbFactory, "lbFactory");
+        this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
         update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
     }
@@ -90,7 +91,10 @@ public final class ClusterRuntime {
                 }
             }
         }
-        hostSet = new HostSet(membership, lbFactory.create(membership, policy), hosts, byHost);
+        // Publish the hosts first: a pick from the balancer's new membership then always finds its
+        // host here, and a pick from the old one that no longer does is skipped by the session.
+        hostSet = new HostSet(membership, loadBalancer, hosts, byHost);
+        loadBalancer.update(membership);
         stats.membershipTotal().add(hosts.size() - stats.membershipTotal().sum());
         stats.membershipHealthy().add(healthy - stats.membershipHealthy().sum());
         if (previous != null) {

@@ -172,6 +172,8 @@ final class TcpSession {
                 return;
             }
             attached = true;
+            // A connection is the "request" LEAST_REQUEST balances on, as with Envoy's TCP pool.
+            hostSet.loadBalancer().requestStarted(host.host());
             host.stats().rqTotal().increment();
             host.stats().rqActive().increment();
             if (early != null) {
@@ -302,6 +304,7 @@ final class TcpSession {
             host.stats().cxActive().decrement();
             if (attached) {
                 host.stats().rqActive().decrement();
+                hostSet.loadBalancer().requestFinished(host.host());
             }
         }
         if (side == Side.UPSTREAM && self != upstream) {
