@@ -39,6 +39,11 @@ record RunningSubject(SubjectKind kind, InetSocketAddress address, ProxyProcess 
         Path log = dir.resolve("stdout.log");
         List<String> command = switch (kind) {
             case OUTRIGGER -> {
+                if (mode != ProxyMode.TCP) {
+                    // Never measure a tcp_proxy while the report says HTTP.
+                    throw new IOException("the harness writes only tcp_proxy bootstraps for Outrigger, scenario "
+                            + scenario.id() + " asks for " + mode + " (add it to ProxyConfigs.outriggerBootstrap)");
+                }
                 Path bootstrap = dir.resolve("bootstrap.yaml");
                 Files.writeString(bootstrap, ProxyConfigs.outriggerBootstrap(port, freePort(), upstream.getPort()));
                 yield List.of(outrigger.toString(), "-c", bootstrap.toString(), "--concurrency", Integer.toString(workers));
