@@ -165,6 +165,9 @@ public final class Main implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             try {
                 LoadedBootstrap loaded = BootstrapLoader.load(configPath);
+                // What xds-client accepts, the data path may not serve yet: check both, as a run would.
+                ProxyServer.check(loaded.snapshot(), ServerOptions.defaults(
+                        LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM, Clock.systemUTC())));
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(loaded.describe());
                 for (ConfigProblem w : loaded.warnings()) {

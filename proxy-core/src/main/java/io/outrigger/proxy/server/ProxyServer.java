@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private final Stats stats = new Stats();
     private final SessionRegistry sessions = new SessionRegistry();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final Map<String, Channel> listenerChannels = new LinkedHashMap<>();
+    // Concurrent: the admin thread reads it while start() (which holds this object's lock) fills it.
+    private final Map<String, Channel> listenerChannels = new ConcurrentHashMap<>();
     private volatile State state = State.PRE_INITIALIZING;
     private volatile Supplier<String> configDump = () -> "{}\n";
     private volatile ClusterManager clusters;
@@ -89,17 +91,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        List<ConfigProblem> problems = new ArrayList<>();
-        ClusterManager cm;
-        try {
-            cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
-        }
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        Built built = build(snapshot, stats, options);
+        ClusterManager cm = built.clusters();
+        List<ListenerRuntime> listeners = built.listeners();
         clusters = cm;
         boolean ok = false;
         try {
@@ -128,6 +122,34 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                 stopNow();
             }
         }
+    }
+
+    private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
+    }
+
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options) throws ConfigException {
+        ClusterManager cm;
+        try {
+            cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new Built(cm, listeners);
+    }
+
+    /**
+     * Checks that the data path can serve {@code snapshot}, as {@link #start} would, without
+     * binding, resolving or starting anything ({@code outrigger validate}).
+     *
+     * @throws ConfigException one problem per feature the data path cannot serve
+     */
+    public static void check(ConfigSnapshot snapshot, ServerOptions options) throws ConfigException {
+        build(snapshot, new Stats(), options).clusters().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -277,7 +299,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
 
     @Override
     public void drainListeners() {
-        stopAccepting();
+        // On the admin thread: start closing the listeners, do not wait for the workers.
+        for (Channel ch : listenerChannels.values()) {
+            ch.close();
+        }
     }
 
     @Override

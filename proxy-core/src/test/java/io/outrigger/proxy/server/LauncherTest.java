@@ -187,6 +187,24 @@ class LauncherTest {
     }
 
     @Test
+    void featureTheDataPathCannotServeYetIsRejectedByValidateAndRunAlike() throws Exception {
+        int admin = Ports.free();
+        int port = Ports.free();
+        String yaml = bootstrap(admin, port, Ports.free()).replaceFirst("( *)filter_chains:\n",
+                "$1listener_filters:\n$1- name: envoy.filters.listener.tls_inspector\n$1  typed_config:\n"
+                        + "$1    \"@type\": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector\n"
+                        + "$1filter_chains:\n");
+        Path file = write("inspector.yaml", yaml);
+        String expected = "inspector.yaml: Listener \"main\": static_resources.listeners[0].listener_filters[0]: "
+                + "listener filter envoy.filters.listener.tls_inspector (TLS_INSPECTOR) is not supported by the data path yet";
+        try (OutriggerProcess v = OutriggerProcess.start(dir, "validate", "-c", file.getFileName().toString())) {
+            assertThat(v.exitCode(EXIT)).as(v.output()).isEqualTo(1);
+            assertThat(v.output()).contains(expected);
+        }
+        assertRejected("inspector.yaml", yaml, expected, admin, port);
+    }
+
+    @Test
     void validateOfABadFileExitsOneWithTheProblem() throws Exception {
         Path file = write("bad.yaml", bootstrap(Ports.free(), Ports.free(), Ports.free())
                 .replace("cluster: backend\n", "cluster: nowhere\n"));
