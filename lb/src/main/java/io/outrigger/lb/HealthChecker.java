@@ -25,6 +25,9 @@ import java.util.random.RandomGenerator;
  * the cluster's picker is rebuilt once per batch of changes, so the pickers see failed hosts as
  * unhealthy in Envoy's arithmetic.
  *
+ * <p>An HTTP response carrying {@code x-envoy-degraded} passes the check but marks the host
+ * degraded, as Envoy does: it then only takes the load healthy hosts cannot.
+ *
  * <p>Like Envoy, a host that joins while health checking is on stays out of load balancing until
  * its first successful probe; hosts present when the checker starts keep their EDS health until
  * probes say otherwise.
@@ -42,6 +45,9 @@ public final class HealthChecker implements AutoCloseable {
     private volatile boolean closed;
     private final LongAdder attempts = new LongAdder();
     private final LongAdder failures = new LongAdder();
+
+    /** A probe's verdict. */
+    enum Verdict { PASS, DEGRADED, FAIL }
 
     private static final class Streak {
         int successes;
@@ -76,9 +82,9 @@ public final class HealthChecker implements AutoCloseable {
         }
         for (HostState s : cluster.states().all()) {
             probes.execute(() -> {
-                boolean ok = probe(s.host());
+                Verdict verdict = probe(s.host());
                 if (!closed) {
-                    scheduler.execute(() -> onResult(s, ok));
+                    scheduler.execute(() -> onResult(s, verdict));
                 }
             });
         }
@@ -87,42 +93,46 @@ public final class HealthChecker implements AutoCloseable {
         scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
     }
 
-    private boolean probe(Host host) {
+    private Verdict probe(Host host) {
         attempts.increment();
-        boolean ok = switch (config.probe()) {
+        Verdict verdict = switch (config.probe()) {
             case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host);
             case HealthCheckConfig.HttpProbe httpProbe -> httpProbe(host, httpProbe);
         };
-        if (!ok) {
+        if (verdict == Verdict.FAIL) {
             failures.increment();
         }
-        return ok;
+        return verdict;
     }
 
-    private boolean tcpProbe(Host host) {
+    private Verdict tcpProbe(Host host) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
-            return true;
+            return Verdict.PASS;
         } catch (IOException e) {
-            return false;
+            return Verdict.FAIL;
         }
     }
 
-    private boolean httpProbe(Host host, HealthCheckConfig.HttpProbe probe) {
+    private Verdict httpProbe(Host host, HealthCheckConfig.HttpProbe probe) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.authority() + probe.path()))
                     .timeout(config.timeout()).header("User-Agent", "Outrigger-HealthChecker/1").GET().build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return probe.expected(response.statusCode());
+            if (!probe.expected(response.statusCode())) {
+                return Verdict.FAIL;
+            }
+            return response.headers().firstValue("x-envoy-degraded").isPresent() ? Verdict.DEGRADED : Verdict.PASS;
         } catch (IOException | IllegalArgumentException e) {
-            return false;
+            return Verdict.FAIL;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Verdict.FAIL;
         }
     }
 
-    private void onResult(HostState s, boolean ok) {
+    private void onResult(HostState s, Verdict verdict) {
+        boolean ok = verdict != Verdict.FAIL;
         if (cluster.state(s.host()) != s) {
             streaks.remove(s);
             return; // the host left the cluster while being probed
@@ -136,6 +146,7 @@ public final class HealthChecker implements AutoCloseable {
             if (s.failedActiveHealthCheck() && (firstCheckOfNewHost || streak.successes >= config.healthyThreshold())) {
                 changed = s.setFailedActiveHealthCheck(false);
             }
+            changed |= s.setDegradedByActiveHealthCheck(verdict == Verdict.DEGRADED);
             s.clearPendingFirstHealthCheck();
         } else {
             streak.failures++;
