@@ -42,6 +42,7 @@ public final class HealthChecker implements AutoCloseable {
     /** Scheduler thread only. */
     private final Map<HostState, Streak> streaks = new HashMap<>();
     private boolean refreshQueued;
+    private volatile OutlierDetector unejectOnPass;
     private volatile boolean closed;
     private final LongAdder attempts = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -68,6 +69,15 @@ public final class HealthChecker implements AutoCloseable {
                 ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                         .followRedirects(HttpClient.Redirect.NEVER).executor(probes).build()
                 : null;
+    }
+
+    /**
+     * Ends outlier ejections when a probe passes ({@code successful_active_health_check_uneject_host},
+     * true by default in Envoy). Call before {@link #start()}.
+     */
+    public HealthChecker unejectOnPass(OutlierDetector detector) {
+        this.unejectOnPass = Objects.requireNonNull(detector, "detector");
+        return this;
     }
 
     /** Starts probing: the first round runs now. */
@@ -147,6 +157,10 @@ public final class HealthChecker implements AutoCloseable {
                 changed = s.setFailedActiveHealthCheck(false);
             }
             changed |= s.setDegradedByActiveHealthCheck(verdict == Verdict.DEGRADED);
+            OutlierDetector detector = unejectOnPass;
+            if (detector != null && s.ejected()) {
+                detector.activeHealthCheckPassed(s.host());
+            }
             s.clearPendingFirstHealthCheck();
         } else {
             streak.failures++;

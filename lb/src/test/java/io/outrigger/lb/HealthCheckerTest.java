@@ -179,4 +179,24 @@ class HealthCheckerTest {
         await().atMost(WAIT).until(() -> picked(50).contains(flagged));
         assertThat(lb.state(flagged).degradedByActiveHealthCheck()).isFalse();
     }
+
+    @Test
+    void passingProbeEndsAnOutlierEjectionEarly() throws IOException {
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            hosts.add(Host.of("127.0.0.1", tcpServer().getLocalPort()));
+        }
+        lb.update(flat(hosts));
+        Fixtures.MutableClock clock = new Fixtures.MutableClock();
+        OutlierDetector od = new OutlierDetector(lb, OutlierDetectionConfig.envoyDefaults(), clock,
+                new SplittableRandom(4), Runnable::run);
+        for (int i = 0; i < 5; i++) {
+            od.reportHttpStatus(hosts.get(0), 503);
+        }
+        assertThat(lb.state(hosts.get(0)).ejected()).isTrue();
+        // The fake clock never reaches base_ejection_time: only the health check can bring it back.
+        checker(new HealthCheckConfig.TcpProbe(), 2, 1).unejectOnPass(od).start();
+        await().atMost(WAIT).until(() -> !lb.state(hosts.get(0)).ejected());
+        await().atMost(WAIT).until(() -> picked(30).contains(hosts.get(0)));
+    }
 }
