@@ -209,6 +209,9 @@ public final class AdsClient implements AutoCloseable {
     }
 
     AdsStream openStream(AdsStream.Events events) {
+        // Our backoff decides when to retry: without this, a channel in TRANSIENT_FAILURE fails new
+        // calls at once until its own connect backoff (up to 2 minutes in gRPC) expires.
+        channel.resetConnectBackoff();
         return config.delta()
                 ? new DeltaStream(channel, this::onXdsThread, events, node, config.nodeOnFirstMessageOnly())
                 : new SotwStream(channel, this::onXdsThread, events, node, config.nodeOnFirstMessageOnly());
