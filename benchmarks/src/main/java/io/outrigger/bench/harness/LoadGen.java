@@ -56,6 +56,9 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "event loops, 0: min(connections, cores)")
     int threads;
 
+    @Option(names = "--tls-dir", description = "mutual TLS with cert-chain.pem, key.pem, root-cert.pem from this directory")
+    java.nio.file.Path tlsDir;
+
     @Option(names = "--hgrm", description = "also write the corrected latency distribution (HdrHistogram .hgrm, ms)")
     String hgrm;
 
@@ -79,7 +82,7 @@ public final class LoadGen implements Callable<Integer> {
         int s = streams != null ? streams : proto == Protocol.H2C ? 10 : 1;
         InetSocketAddress addr = parseTarget(target);
         return new LoadSpec(proto, addr, connections, rate, bytes, s, duration, warmup, path,
-                addr.getHostString() + ":" + addr.getPort());
+                addr.getHostString() + ":" + addr.getPort(), tlsDir == null ? null : TlsFiles.istio(tlsDir));
     }
 
     static InetSocketAddress parseTarget(String hostPort) {

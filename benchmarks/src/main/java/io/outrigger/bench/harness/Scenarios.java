@@ -56,6 +56,6 @@ public final class Scenarios {
     }
 
     private static LoadSpec spec(Protocol p, int connections, double rate, int payload) {
-        return new LoadSpec(p, PLACEHOLDER, connections, rate, payload, 1, DURATION, WARMUP, "/", "backend");
+        return new LoadSpec(p, PLACEHOLDER, connections, rate, payload, 1, DURATION, WARMUP, "/", "backend", null);
     }
 }
