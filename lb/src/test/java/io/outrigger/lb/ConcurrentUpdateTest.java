@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +28,7 @@ class ConcurrentUpdateTest {
         }
         Set<Host> all = new HashSet<>(even);
         all.addAll(odd);
-        ClusterLoadBalancer lb = LoadBalancers.cluster(LbConfig.of(policy), ThreadLocalRandom.current(),
+        ClusterLoadBalancer lb = LoadBalancers.cluster(LbConfig.of(policy), LoadBalancers.eventLoopRandom(),
                 new Fixtures.MutableClock());
         lb.update(flat(even));
         AtomicBoolean stop = new AtomicBoolean();

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Cost of one {@link LoadBalancer#pick} per policy and cluster size, with the production random
- * source ({@code ThreadLocalRandom.current()}). Hosts have weights 1..4 spread over 3 localities;
+ * source ({@code LoadBalancers.eventLoopRandom()}). Hosts have weights 1..4 spread over 3 localities;
  * {@code LOCALITY_RR} is round robin with {@code locality_weighted_lb_config}; {@code P2C} is
  * LEAST_REQUEST over equal weights (Envoy's power of two choices).
  */
@@ -51,7 +50,7 @@ public class PickBenchmark {
         LbPolicy p = localityWeighted ? LbPolicy.ROUND_ROBIN
                 : equalWeights ? LbPolicy.LEAST_REQUEST : LbPolicy.valueOf(policy);
         LbConfig config = LbConfig.of(p).withLocalityWeighted(localityWeighted);
-        lb = LoadBalancers.create(membership(hosts, 3, 1, equalWeights), config, ThreadLocalRandom.current(),
+        lb = LoadBalancers.create(membership(hosts, 3, 1, equalWeights), config, LoadBalancers.eventLoopRandom(),
                 Clock.systemUTC());
         hash = 0x9E3779B97F4A7C15L;
     }
