@@ -51,7 +51,6 @@ public final class AdsClient implements AutoCloseable {
     private final ConfigSnapshot statics;
     private final Node node;
     private final io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap;
-    private final Clock clock;
     private final Consumer<ConfigSnapshot> listener;
     private final String source;
     private final ScheduledThreadPoolExecutor xds;
@@ -72,7 +71,6 @@ public final class AdsClient implements AutoCloseable {
         this.node = b.node != null ? withUserAgent(b.node)
                 : b.bootstrap != null && b.bootstrap.hasNode() ? withUserAgent(b.bootstrap.getNode())
                 : NodeProtos.toProto(b.statics.node());
-        this.clock = b.clock;
         this.listener = b.listener;
         this.source = "xds:" + config.serverCluster() + "(" + config.serverTarget() + ")";
         this.xds = new ScheduledThreadPoolExecutor(1, r -> {
@@ -86,7 +84,7 @@ public final class AdsClient implements AutoCloseable {
                 .maxInboundMessageSize(config.maxReceiveMessageBytes())
                 .userAgent("outrigger")
                 .build();
-        this.store = new ResourceStore(b.decoders, statics, clock);
+        this.store = new ResourceStore(b.decoders, statics, b.clock);
         this.assembler = new SnapshotAssembler(statics);
         this.protocol = new AdsProtocol(this, new Backoff(config.retryBackoffBase(), config.retryBackoffMax(), b.random),
                 new Backoff(NACK_PACING_BASE, NACK_PACING_MAX, b.random));
@@ -186,10 +184,6 @@ public final class AdsClient implements AutoCloseable {
 
     AdsStats statsInternal() {
         return stats;
-    }
-
-    Clock clock() {
-        return clock;
     }
 
     boolean closed() {
