@@ -167,7 +167,8 @@ public final class Main implements Callable<Integer> {
                 LoadedBootstrap loaded = BootstrapLoader.load(configPath);
                 // What xds-client accepts, the data path may not serve yet: check both, as a run would.
                 ProxyServer.check(loaded.snapshot(), ServerOptions.defaults(
-                        LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM, Clock.systemUTC())));
+                        LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM, Clock.systemUTC())),
+                        Transport.detect());
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(loaded.describe());
                 for (ConfigProblem w : loaded.warnings()) {

@@ -1,5 +1,6 @@
 package io.outrigger.proxy.cluster;
 
+import io.outrigger.lb.LbPolicy;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.xds.snapshot.ClusterSpec;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The clusters of one configuration, built on the control thread: STATIC and EDS clusters from
@@ -23,11 +26,18 @@ public final class ClusterManager implements AutoCloseable {
     public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(5);
 
     private final Map<String, ClusterRuntime> clusters;
-    private final List<DnsRefresher> refreshers;
+    /** Envoy's default ORIGINAL_DST {@code cleanup_interval}. */
+    public static final Duration ORIGINAL_DST_CLEANUP = Duration.ofSeconds(5);
 
-    private ClusterManager(Map<String, ClusterRuntime> clusters, List<DnsRefresher> refreshers) {
+    private final List<DnsRefresher> refreshers;
+    private final List<ClusterRuntime> originalDst;
+    private ScheduledFuture<?> cleanup;
+
+    private ClusterManager(Map<String, ClusterRuntime> clusters, List<DnsRefresher> refreshers,
+                           List<ClusterRuntime> originalDst) {
         this.clusters = clusters;
         this.refreshers = refreshers;
+        this.originalDst = originalDst;
     }
 
     /** The JDK resolver, used off the event loops only. */
@@ -39,33 +49,32 @@ public final class ClusterManager implements AutoCloseable {
      * Builds every cluster and binds its stats. DNS clusters start empty: call
      * {@link #startDns} and wait for it before reporting ready, as Envoy warms them first.
      *
-     * @throws IllegalArgumentException for a cluster kind proxy-core cannot serve (message names it)
      */
     public static ClusterManager build(List<ClusterSpec> specs, Stats stats, LoadBalancerFactory lbFactory,
                                        MembershipAdapter.Resolver resolver) {
         Objects.requireNonNull(resolver, "resolver");
         Map<String, ClusterRuntime> clusters = new LinkedHashMap<>();
         List<DnsRefresher> refreshers = new ArrayList<>();
+        List<ClusterRuntime> originalDst = new ArrayList<>();
         for (ClusterSpec spec : specs) {
-            if (spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST) {
-                throw new IllegalArgumentException("cluster \"" + spec.name()
-                        + "\": type: ORIGINAL_DST (expected: STATIC, STRICT_DNS, LOGICAL_DNS or EDS; ORIGINAL_DST is not supported yet)");
-            }
-            ClusterRuntime runtime = new ClusterRuntime(spec, MembershipAdapter.policy(spec.lbPolicy()),
-                    ClusterStats.bind(stats, spec.name()), lbFactory);
+            // ORIGINAL_DST has no picker (lb_policy CLUSTER_PROVIDED): its balancer stays empty and unused.
+            LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
+                    ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
+            ClusterRuntime runtime = new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory);
             switch (spec.type()) {
                 case STATIC, EDS -> runtime.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
                 case STRICT_DNS, LOGICAL_DNS -> refreshers.add(new DnsRefresher(runtime, resolver));
-                case ORIGINAL_DST -> throw new AssertionError("rejected above");
+                case ORIGINAL_DST -> originalDst.add(runtime);
             }
             clusters.put(spec.name(), runtime);
         }
-        return new ClusterManager(clusters, refreshers);
+        return new ClusterManager(clusters, refreshers, originalDst);
     }
 
     /**
      * Resolves every DNS cluster once, on the caller's thread (the control thread during startup),
-     * then refreshes them every {@code refreshRate} on {@code dnsExecutor}.
+     * then refreshes them every {@code refreshRate} on {@code dnsExecutor}, which also forgets
+     * unused ORIGINAL_DST hosts.
      */
     public void startDns(ScheduledExecutorService dnsExecutor, Duration refreshRate) {
         for (DnsRefresher r : refreshers) {
@@ -73,6 +82,11 @@ public final class ClusterManager implements AutoCloseable {
         }
         for (DnsRefresher r : refreshers) {
             r.startAfterFirst(dnsExecutor, refreshRate);
+        }
+        if (!originalDst.isEmpty()) {
+            long ms = ORIGINAL_DST_CLEANUP.toMillis();
+            cleanup = dnsExecutor.scheduleWithFixedDelay(() -> originalDst.forEach(ClusterRuntime::cleanupOriginalDstHosts),
+                    ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -90,6 +104,9 @@ public final class ClusterManager implements AutoCloseable {
     public void close() {
         for (DnsRefresher r : refreshers) {
             r.stop();
+        }
+        if (cleanup != null) {
+            cleanup.cancel(false);
         }
     }
 }

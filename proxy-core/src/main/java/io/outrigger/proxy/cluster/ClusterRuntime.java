@@ -29,6 +29,7 @@ public final class ClusterRuntime {
     private final ClusterStats stats;
     private final ClusterLoadBalancer loadBalancer;
     private final int connectTimeoutMillis;
+    private final OriginalDstHosts originalDst;
     private volatile HostSet hostSet;
 
     ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
@@ -37,6 +38,7 @@ public final class ClusterRuntime {
         this.stats = Objects.requireNonNull(stats, "stats");
         this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
+        this.originalDst = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST ? new OriginalDstHosts() : null;
         update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
     }
 
@@ -59,6 +61,27 @@ public final class ClusterRuntime {
     /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} wants it (at least 1 ms). */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    /** Whether hosts are the connections' original destinations (ORIGINAL_DST) rather than a membership. */
+    public boolean isOriginalDst() {
+        return originalDst != null;
+    }
+
+    /** The ORIGINAL_DST host for {@code destination}, created on first use. Only for ORIGINAL_DST clusters. */
+    public UpstreamHost originalDstHost(InetSocketAddress destination) {
+        return originalDst.host(destination);
+    }
+
+    /** The hosts as {@code /clusters} lists them: the membership, or the ORIGINAL_DST hosts in use. */
+    public List<UpstreamHost> hosts() {
+        return originalDst != null ? originalDst.snapshot() : hostSet.hosts();
+    }
+
+    void cleanupOriginalDstHosts() {
+        if (originalDst != null) {
+            originalDst.cleanup();
+        }
     }
 
     /** The current hosts; read once per connection. */

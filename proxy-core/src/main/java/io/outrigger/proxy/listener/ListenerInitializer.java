@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
+import io.outrigger.proxy.transport.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs for every accepted connection of one listener: counts it, picks the filter chain from the
- * connection's destination (its local address) and installs the chain's tcp_proxy, or closes the
+ * connection's destination (its local address, or with original_dst the address before
+ * redirection) and installs the chain's tcp_proxy, or closes the
  * connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
@@ -37,11 +39,18 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(onClose);
-        InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-        TcpProxyRoute route = listener.chains().select(local.getAddress().getAddress(), local.getPort());
+        InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
+        if (listener.originalDst()) {
+            InetSocketAddress original = OriginalDestination.read(ch);
+            if (original != null) {
+                destination = original;
+            }
+            ch.attr(OriginalDestination.KEY).set(destination);
+        }
+        TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
             listener.stats().noFilterChainMatch().increment();
-            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), local);
+            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
             ch.close();
             return;
         }

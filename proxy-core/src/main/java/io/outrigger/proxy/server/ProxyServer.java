@@ -13,6 +13,7 @@ import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.transport.OriginalDestination;
 import io.outrigger.proxy.transport.Transport;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
@@ -91,7 +92,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options);
+        Built built = build(snapshot, stats, options, OriginalDestination.supported(transport));
         ClusterManager cm = built.clusters();
         List<ListenerRuntime> listeners = built.listeners();
         clusters = cm;
@@ -127,7 +128,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
     }
 
-    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options) throws ConfigException {
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean originalDst)
+            throws ConfigException {
         ClusterManager cm;
         try {
             cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
@@ -135,7 +137,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, originalDst, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -148,8 +150,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      *
      * @throws ConfigException one problem per feature the data path cannot serve
      */
-    public static void check(ConfigSnapshot snapshot, ServerOptions options) throws ConfigException {
-        build(snapshot, new Stats(), options).clusters().close();
+    public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
+            throws ConfigException {
+        build(snapshot, new Stats(), options, OriginalDestination.supported(transport)).clusters().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */

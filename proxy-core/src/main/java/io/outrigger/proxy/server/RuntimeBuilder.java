@@ -30,11 +30,12 @@ final class RuntimeBuilder {
     }
 
     /**
+     * @param originalDstSupported the transport can read SO_ORIGINAL_DST (epoll, io_uring)
      * @param problems receives one problem per unsupported feature; when it is not empty on return
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           List<ConfigProblem> problems) {
+                                           boolean originalDstSupported, List<ConfigProblem> problems) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -42,10 +43,18 @@ final class RuntimeBuilder {
             ListenerSpec l = snapshot.listeners().get(i);
             String at = "static".equals(snapshot.versionInfo()) ? "static_resources.listeners[" + i + "]" : "";
             int before = problems.size();
+            boolean originalDst = false;
             for (int j = 0; j < l.listenerFilters().size(); j++) {
                 ListenerFilterSpec f = l.listenerFilters().get(j);
-                problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
-                        "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST && originalDstSupported) {
+                    originalDst = true;
+                } else if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST) {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
+                            + f.name() + " needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
+                } else {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
+                            + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                }
             }
             if (l.useOriginalDst()) {
                 problems.add(problem(snapshot, l, field(at, "use_original_dst"),
@@ -72,7 +81,7 @@ final class RuntimeBuilder {
             }
             ListenerStats ls = listenerStats.computeIfAbsent(l.address().address() + "_" + l.address().port(),
                     k -> ListenerStats.bind(stats, l.address().address(), l.address().port()));
-            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute)));
+            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute), originalDst));
         }
         return out;
     }

@@ -18,7 +18,9 @@ import io.outrigger.proxy.cluster.HostSet;
 import io.outrigger.proxy.cluster.UpstreamHost;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
+import io.outrigger.proxy.transport.OriginalDestination;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -91,15 +93,29 @@ final class TcpSession {
         }
         clusterStats = cluster.stats();
         hostSet = cluster.hostSet();
-        tried = new UpstreamHost[hostSet.hosts().size()];
         if (route.idleTimeoutNanos() > 0) {
             downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
+        if (cluster.isOriginalDst()) {
+            // ORIGINAL_DST: the one host is where the client meant to go; there is no next host.
+            InetSocketAddress destination = downstream.attr(OriginalDestination.KEY).get();
+            tried = new UpstreamHost[1];
+            if (destination == null) {
+                LOG.debug("{}: ORIGINAL_DST cluster {} but no original destination (no original_dst listener filter)",
+                        downstream, cluster.name());
+                clusterStats.upstreamCxNoneHealthy().increment();
+                close(CloseMode.NOW);
+                return;
+            }
+            connect(cluster.originalDstHost(destination));
+            return;
+        }
+        tried = new UpstreamHost[hostSet.hosts().size()];
         connectNext();
     }
 
     private void connectNext() {
-        UpstreamHost next = nextHost();
+        UpstreamHost next = cluster.isOriginalDst() ? null : nextHost();
         if (next == null) {
             if (attempts == 0) {
                 clusterStats.upstreamCxNoneHealthy().increment();
@@ -107,6 +123,10 @@ final class TcpSession {
             close(CloseMode.NOW);
             return;
         }
+        connect(next);
+    }
+
+    private void connect(UpstreamHost next) {
         tried[attempts++] = next;
         host = next;
         clusterStats.upstreamCxTotal().increment();
