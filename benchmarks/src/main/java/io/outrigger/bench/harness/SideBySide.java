@@ -50,7 +50,7 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--backend-threads", defaultValue = "1")
     int backendThreads;
 
-    @Option(names = "--baseline", description = "the short committed baseline: all scenarios, 3 x 2s, into results/baseline.md")
+    @Option(names = "--baseline", description = "the short committed baseline: the scenarios Outrigger runs, 3 x 2s, into results/baseline.md")
     boolean baseline;
 
     @Option(names = "--repo", defaultValue = ".", description = "the Outrigger checkout (for bin/outrigger and results/)")
@@ -73,7 +73,8 @@ public final class SideBySide implements Callable<Integer> {
         Path launcher = outrigger != null ? outrigger : repoDir.resolve("bin/outrigger");
         Files.createDirectories(outDir);
         List<Scenario> list = new ArrayList<>();
-        for (String id : scenarios == null ? Scenarios.all().stream().map(Scenario::id).toList() : scenarios) {
+        List<Scenario> defaults = baseline ? Scenarios.baseline() : Scenarios.all();
+        for (String id : scenarios == null ? defaults.stream().map(Scenario::id).toList() : scenarios) {
             list.add(Scenarios.byId(id));
         }
         int repetitions = reps;
@@ -143,21 +144,21 @@ public final class SideBySide implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         Map<SubjectKind, RunningSubject> running = new EnumMap<>(SubjectKind.class);
         Map<SubjectKind, ScenarioResult.Subject> results = new EnumMap<>(SubjectKind.class);
-        try (Backend backend = Backend.start(Backend.Options.defaults().withThreads(backendThreads))) {
+        try (Testbed testbed = Testbed.start(sc, backendThreads, work)) {
             try {
                 for (SubjectKind k : kinds) {
                     if (!sc.modes().containsKey(k)) {
                         continue;
                     }
                     try {
-                        running.put(k, RunningSubject.start(k, sc, backend, work, launcher, workers));
+                        running.put(k, RunningSubject.start(k, sc, testbed, work, launcher, workers));
                         results.put(k, new ScenarioResult.Subject(k, sc.label(k)));
                     } catch (IOException e) {
                         System.err.println("!! " + k.label() + " not run: " + e.getMessage());
                         skipped.add(k.label() + " (" + firstLine(e.getMessage()) + ")");
                     }
                 }
-                warmUpHarness(sc, backend);
+                warmUpHarness(sc, testbed.backend());
                 List<SubjectKind> order = new ArrayList<>(running.keySet());
                 for (int rep = 0; rep < repetitions; rep++) {
                     for (int i = 0; i < order.size(); i++) {
@@ -210,7 +211,7 @@ public final class SideBySide implements Callable<Integer> {
     }
 
     private static ScenarioResult.Run runOnce(Scenario sc, RunningSubject subject, int rep) throws Exception {
-        LoadSpec spec = sc.load().withTarget(subject.address());
+        LoadSpec spec = sc.load().withTarget(subject.address()).withTls(subject.clientTls());
         double[] cpu = {Double.NaN, Double.NaN};
         double[] self = {Double.NaN, Double.NaN};
         long selfPid = ProcessHandle.current().pid();
