@@ -32,10 +32,12 @@ public final class ListenerBinder {
     /**
      * Binds {@code listener} and waits for the result.
      *
+     * @param table every listener of the configuration, for {@code use_original_dst} hand-off
+     *
      * @return the bound server channel
      * @throws ListenerBindException naming the listener and address when the bind fails
      */
-    public Channel bind(ListenerRuntime listener) throws ListenerBindException {
+    public Channel bind(ListenerRuntime listener, ListenerTable table) throws ListenerBindException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.ofLiteral(listener.spec().address().address()),
                 listener.spec().address().port());
         ServerBootstrap b = new ServerBootstrap()
@@ -48,7 +50,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(listener, installer));
+                .childHandler(new ListenerInitializer(table, listener, installer));
         var future = b.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new ListenerBindException(listener.name(), listener.spec().address().toString(), future.cause());

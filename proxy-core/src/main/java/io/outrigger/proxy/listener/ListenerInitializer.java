@@ -1,7 +1,6 @@
 package io.outrigger.proxy.listener;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
@@ -12,33 +11,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs for every accepted connection of one listener: counts it, picks the filter chain from the
- * connection's destination (its local address, or with original_dst the address before
- * redirection) and installs the chain's tcp_proxy, or closes the
+ * Runs for every accepted connection of one listener: finds the connection's destination (its
+ * local address, or with original_dst the address before redirection), hands it to the listener
+ * of that destination when {@code use_original_dst} is set, counts it on the listener that owns
+ * it, picks that listener's filter chain and installs the chain's tcp_proxy, or closes the
  * connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ListenerRuntime listener;
+    private final ListenerTable.Entry accepting;
+    private final ListenerTable table;
     private final TcpProxyInstaller installer;
-    private final ChannelFutureListener onClose;
 
-    ListenerInitializer(ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    ListenerInitializer(ListenerTable table, ListenerRuntime listener, TcpProxyInstaller installer) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.accepting = table.entry(listener);
         this.installer = Objects.requireNonNull(installer, "installer");
-        // One listener for all connections: closing a connection allocates nothing here.
-        this.onClose = f -> {
-            listener.stats().downstreamCxActive().decrement();
-            listener.stats().downstreamCxDestroy().increment();
-        };
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        listener.stats().downstreamCxTotal().increment();
-        listener.stats().downstreamCxActive().increment();
-        ch.closeFuture().addListener(onClose);
+        ListenerRuntime listener = accepting.runtime();
+        ListenerTable.Entry owner = accepting;
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
         if (listener.originalDst()) {
             InetSocketAddress original = OriginalDestination.read(ch);
@@ -46,11 +41,21 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
                 destination = original;
             }
             ch.attr(OriginalDestination.KEY).set(destination);
+            if (listener.spec().useOriginalDst()) {
+                ListenerTable.Entry target = table.owner(destination);
+                if (target != null) {
+                    owner = target;
+                }
+            }
         }
-        TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
+        ListenerRuntime l = owner.runtime();
+        l.stats().downstreamCxTotal().increment();
+        l.stats().downstreamCxActive().increment();
+        ch.closeFuture().addListener(owner.onClose());
+        TcpProxyRoute route = l.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
-            listener.stats().noFilterChainMatch().increment();
-            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
+            l.stats().noFilterChainMatch().increment();
+            LOG.debug("listener {}: no filter chain matches {}, closing", l.name(), destination);
             ch.close();
             return;
         }

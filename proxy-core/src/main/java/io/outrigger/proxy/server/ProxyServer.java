@@ -9,6 +9,7 @@ import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
 import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.listener.ListenerTable;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
@@ -111,8 +112,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
                     installer);
+            ListenerTable table = new ListenerTable(listeners);
             for (ListenerRuntime l : listeners) {
-                listenerChannels.put(l.name(), binder.bind(l));
+                if (l.spec().bindToPort()) {
+                    listenerChannels.put(l.name(), binder.bind(l, table));
+                }
             }
             state = State.LIVE;
             ok = true;

@@ -57,12 +57,13 @@ final class RuntimeBuilder {
                 }
             }
             if (l.useOriginalDst()) {
-                problems.add(problem(snapshot, l, field(at, "use_original_dst"),
-                        "true is not supported by the data path yet (expected: false)"));
-            }
-            if (!l.bindToPort()) {
-                problems.add(problem(snapshot, l, field(at, "bind_to_port"),
-                        "false is not supported by the data path yet (expected: true)"));
+                // Envoy adds the original_dst listener filter itself when use_original_dst is set.
+                if (originalDstSupported) {
+                    originalDst = true;
+                } else {
+                    problems.add(problem(snapshot, l, field(at, "use_original_dst"),
+                            "true needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
+                }
             }
             List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {

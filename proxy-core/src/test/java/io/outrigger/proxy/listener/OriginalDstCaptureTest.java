@@ -65,8 +65,7 @@ class OriginalDstCaptureTest {
 
     @Test
     void redirectedConnectionReachesItsOriginalDestinationThroughThePassthroughCluster() throws Exception {
-        Path config = dir.resolve("capture.yaml");
-        Files.writeString(config, """
+        String out = captureOnce("""
                 node: { id: sidecar, cluster: capture-test }
                 admin:
                   address: { socket_address: { address: 127.0.0.1, port_value: 15000 } }
@@ -92,17 +91,86 @@ class OriginalDstCaptureTest {
                     lb_policy: CLUSTER_PROVIDED
                     connect_timeout: 1s
                 """.formatted(SERVICE_PORT));
+
+        assertThat(out).contains("echo=hello through capture",
+                "tcp.passthrough.downstream_cx_total: 1",
+                "cluster.PassthroughCluster.upstream_cx_total: 1",
+                "listener.0.0.0.0_15001.downstream_cx_total: 1",
+                "PassthroughCluster::" + SERVICE_IP + ":" + SERVICE_PORT + "::cx_total::1");
+    }
+
+    @Test
+    void useOriginalDstHandsTheConnectionToTheListenerOfItsOriginalDestination() throws Exception {
+        // Istio's outbound shape: 15001 accepts everything and hands each connection to the
+        // (unbound) listener named after the service address, which routes it to the service.
+        String out = captureOnce("""
+                node: { id: sidecar, cluster: capture-test }
+                admin:
+                  address: { socket_address: { address: 127.0.0.1, port_value: 15000 } }
+                static_resources:
+                  listeners:
+                  - name: virtualOutbound
+                    address: { socket_address: { address: 0.0.0.0, port_value: 15001 } }
+                    use_original_dst: true
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.tcp_proxy
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                          stat_prefix: passthrough
+                          cluster: PassthroughCluster
+                  - name: %1$s_%2$d
+                    address: { socket_address: { address: %1$s, port_value: %2$d } }
+                    bind_to_port: false
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.tcp_proxy
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                          stat_prefix: svc
+                          cluster: svc
+                  clusters:
+                  - name: PassthroughCluster
+                    type: ORIGINAL_DST
+                    lb_policy: CLUSTER_PROVIDED
+                    connect_timeout: 1s
+                  - name: svc
+                    type: STATIC
+                    connect_timeout: 1s
+                    load_assignment:
+                      cluster_name: svc
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: %1$s, port_value: %2$d } } }
+                """.formatted(SERVICE_IP, SERVICE_PORT));
+
+        assertThat(out).contains("echo=hello through capture",
+                "tcp.svc.downstream_cx_total: 1",
+                "cluster.svc.upstream_cx_total: 1",
+                "listener." + SERVICE_IP + "_" + SERVICE_PORT + ".downstream_cx_total: 1",
+                "cluster.PassthroughCluster.upstream_cx_total: 0",
+                "listener.0.0.0.0_15001.downstream_cx_total: 0");
+    }
+
+    /**
+     * Starts the echo service and the proxy (group 1337) in the namespace, runs one client
+     * exchange to the service address, and returns the client's output (echo, /stats, /clusters).
+     */
+    private String captureOnce(String bootstrap) throws Exception {
+        Path config = dir.resolve("capture.yaml");
+        Files.writeString(config, bootstrap);
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 
         Process echo = start(dir.resolve("echo.log"), "ip", "netns", "exec", netns, java, "-cp", cp,
                 NetnsPeer.class.getName(), "echo", SERVICE_IP, String.valueOf(SERVICE_PORT));
         Path proxyLog = dir.resolve("proxy.log");
-        start(proxyLog, "ip", "netns", "exec", netns, "setpriv", "--regid=1337", "--clear-groups", java,
+        Process proxy = start(proxyLog, "ip", "netns", "exec", netns, "setpriv", "--regid=1337", "--clear-groups", java,
                 "--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=paranoid", "-cp", cp,
                 "io.outrigger.proxy.Main", "-c", config.toString(), "--concurrency", "1");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(echo.isAlive()).isTrue();
+            assertThat(proxy.isAlive()).as(Files.readString(proxyLog)).isTrue();
             assertThat(Files.readString(dir.resolve("echo.log"))).contains("listening");
             assertThat(Files.readString(proxyLog)).contains("is LIVE");
         });
@@ -112,14 +180,9 @@ class OriginalDstCaptureTest {
                 "client", SERVICE_IP, String.valueOf(SERVICE_PORT), "hello through capture", "127.0.0.1:15000");
         assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(clientLog);
-
         assertThat(client.exitValue()).as(out).isZero();
-        assertThat(out).contains("echo=hello through capture",
-                "tcp.passthrough.downstream_cx_total: 1",
-                "cluster.PassthroughCluster.upstream_cx_total: 1",
-                "listener.0.0.0.0_15001.downstream_cx_total: 1",
-                "PassthroughCluster::" + SERVICE_IP + ":" + SERVICE_PORT + "::cx_total::1");
         assertThat(Files.readString(proxyLog)).doesNotContain("LEAK:");
+        return out;
     }
 
     private Process start(Path log, String... command) throws IOException {
