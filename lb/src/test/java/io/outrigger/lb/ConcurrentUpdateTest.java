@@ -35,6 +35,7 @@ class ConcurrentUpdateTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Set<Host> seen = ConcurrentHashMap.newKeySet();
         CountDownLatch done = new CountDownLatch(2);
+        CountDownLatch picking = new CountDownLatch(2);
         for (int t = 0; t < 2; t++) {
             Thread.ofPlatform().start(() -> {
                 try {
@@ -47,6 +48,9 @@ class ConcurrentUpdateTest {
                         lb.requestStarted(h);
                         lb.requestFinished(h);
                         seen.add(h);
+                        if (i == 0) {
+                            picking.countDown();
+                        }
                     }
                 } catch (Throwable e) {
                     failure.set(e);
@@ -55,6 +59,7 @@ class ConcurrentUpdateTest {
                 }
             });
         }
+        assertThat(picking.await(60, TimeUnit.SECONDS)).isTrue();
         for (int u = 0; u < 200; u++) {
             lb.update(flat(u % 2 == 0 ? odd : even));
         }
