@@ -85,6 +85,9 @@ public final class AdsClient implements AutoCloseable {
                 .userAgent("outrigger")
                 .build();
         this.store = new ResourceStore(b.decoders, statics, b.clock);
+        if (b.bootstrap != null) {
+            store.addStaticDependencies(b.bootstrap.getStaticResources().getClustersList());
+        }
         this.assembler = new SnapshotAssembler(statics);
         this.protocol = new AdsProtocol(this, new Backoff(config.retryBackoffBase(), config.retryBackoffMax(), b.random),
                 new Backoff(NACK_PACING_BASE, NACK_PACING_MAX, b.random));

@@ -58,6 +58,7 @@ final class AdsProtocol implements AdsStream.Events {
         if (cfg.subscribeListeners()) {
             initialFetchTimer(XdsResourceType.LISTENER, cfg.listenersInitialFetchTimeout());
         }
+        syncSubscriptions(); // static EDS clusters fed over ADS subscribe from the start
         connect();
         client.publish(lastVersion);
     }

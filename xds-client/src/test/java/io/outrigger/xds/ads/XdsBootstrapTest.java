@@ -113,4 +113,43 @@ class XdsBootstrapTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .extracting(ConfigProblem::field).containsExactly("dynamic_resources.cds_config"));
     }
+
+    @Test
+    void aStaticEdsClusterTakesItsEndpointsFromTheAdsStreamAndReadinessWaitsForThem() throws Exception {
+        try (XdsTestServer server = new XdsTestServer().start()) {
+            server.set("sidecar-2", Protos.snapshot("1", List.of(), List.of(Protos.assignment("payments", "10.0.9.1:443")),
+                    List.of()));
+            Path file = dir.resolve("bootstrap.yaml");
+            Files.writeString(file, """
+                    node: {id: sidecar-2, cluster: shop}
+                    dynamic_resources:
+                      ads_config:
+                        api_type: GRPC
+                        transport_api_version: V3
+                        grpc_services: [{envoy_grpc: {cluster_name: xds_cluster}}]
+                    static_resources:
+                      clusters:
+                      - name: payments
+                        type: EDS
+                        connect_timeout: 1s
+                        eds_cluster_config: {eds_config: {ads: {}, resource_api_version: V3}}
+                      - name: xds_cluster
+                        type: STATIC
+                        connect_timeout: 1s
+                        load_assignment:
+                          cluster_name: xds_cluster
+                          endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
+                    """.formatted(server.port()));
+            LoadedBootstrap loaded = BootstrapLoader.load(file);
+
+            try (AdsClient client = XdsBootstrap.adsClient(loaded).orElseThrow().build()) {
+                client.start();
+                ConfigSnapshot s = client.ready().get(30, TimeUnit.SECONDS);
+
+                assertThat(s.clusters()).extracting(ClusterSpec::name).containsExactly("payments", "xds_cluster");
+                assertThat(AdsHarness.endpoints(s, "payments")).containsExactly("10.0.9.1:443");
+                assertThat(server.requests).anySatisfy(r -> assertThat(r.getResourceNamesList()).containsExactly("payments"));
+            }
+        }
+    }
 }
