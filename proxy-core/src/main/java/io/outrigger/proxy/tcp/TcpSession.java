@@ -51,6 +51,7 @@ final class TcpSession {
     private final TcpProxyContext context;
     private final TcpProxyStats tcpStats;
     private final Runnable idleCheck = this::checkIdle;
+    private Future<?> idleTimer;
 
     private ClusterRuntime cluster;
     private ClusterStats clusterStats;
@@ -94,7 +95,7 @@ final class TcpSession {
         clusterStats = cluster.stats();
         hostSet = cluster.hostSet();
         if (route.idleTimeoutNanos() > 0) {
-            downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+            idleTimer = downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
         if (cluster.isOriginalDst()) {
             // ORIGINAL_DST: the one host is where the client meant to go; there is no next host.
@@ -359,7 +360,7 @@ final class TcpSession {
             LOG.debug("{}: idle for {} ms, closing", downstream, TimeUnit.NANOSECONDS.toMillis(idle));
             close(CloseMode.NOW);
         } else {
-            downstream.eventLoop().schedule(idleCheck, timeout - idle, TimeUnit.NANOSECONDS);
+            idleTimer = downstream.eventLoop().schedule(idleCheck, timeout - idle, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -369,6 +370,11 @@ final class TcpSession {
         }
         closed = true;
         context.sessions().remove(this);
+        if (idleTimer != null) {
+            // Without this, a closed session would stay reachable from the timer queue for up to
+            // idle_timeout (an hour by default).
+            idleTimer.cancel(false);
+        }
         if (early != null) {
             ByteBuf b;
             while ((b = early.poll()) != null) {
