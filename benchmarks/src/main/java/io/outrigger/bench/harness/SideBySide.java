@@ -1,6 +1,5 @@
 package io.outrigger.bench.harness;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -276,6 +275,6 @@ public final class SideBySide implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SideBySide()).execute(args));
+        System.exit(LoadGen.commandLine(new SideBySide(), "side-by-side").execute(args));
     }
 }
