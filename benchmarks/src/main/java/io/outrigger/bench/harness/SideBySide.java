@@ -158,11 +158,9 @@ public final class SideBySide implements Callable<Integer> {
                     }
                 }
                 warmUpHarness(sc, testbed.backend());
-                List<SubjectKind> order = new ArrayList<>(running.keySet());
+                List<SubjectKind> subjectsUp = new ArrayList<>(running.keySet());
                 for (int rep = 0; rep < repetitions; rep++) {
-                    for (int i = 0; i < order.size(); i++) {
-                        // Rotate the order each round: no subject always runs first, right after a JIT-cold start.
-                        SubjectKind k = order.get((i + rep) % order.size());
+                    for (SubjectKind k : roundOrder(subjectsUp, rep)) {
                         RunningSubject subject = running.get(k);
                         if (subject.process() != null && !subject.process().alive()) {
                             continue;
@@ -195,6 +193,19 @@ public final class SideBySide implements Callable<Integer> {
         }
         List<ScenarioResult.Subject> subjectsWithRuns = results.values().stream().filter(s -> !s.runs.isEmpty()).toList();
         return new ScenarioResult(sc, repetitions, subjectsWithRuns, skipped, hiccups.stop(), MachineInfo.currentLoadAverage());
+    }
+
+    /**
+     * The order subjects run in round {@code round}: every subject once, rotated by one each round,
+     * so that over as many rounds as subjects each one runs in every position (first after a proxy
+     * start, last before the next round) once, and slow drift of the machine spreads evenly.
+     */
+    static List<SubjectKind> roundOrder(List<SubjectKind> subjects, int round) {
+        List<SubjectKind> order = new ArrayList<>(subjects.size());
+        for (int i = 0; i < subjects.size(); i++) {
+            order.add(subjects.get((i + round) % subjects.size()));
+        }
+        return order;
     }
 
     /**
