@@ -34,7 +34,8 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--subjects", split = ",", defaultValue = "direct,outrigger,haproxy,nginx")
     List<String> subjects;
 
-    @Option(names = "--reps", defaultValue = "3", description = "interleaved repetitions per subject")
+    @Option(names = "--reps", defaultValue = "4",
+            description = "interleaved rounds; as many as subjects puts each subject in every position once")
     int reps;
 
     @Option(names = "--duration", converter = Durations.class, description = "measured time per repetition (default 10s)")
