@@ -19,13 +19,13 @@ record MachineInfo(String cpuModel, int cores, String kernel, String jdk, long m
                 read("/proc/sys/kernel/osrelease"), Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
                 readMemTotalMib(), currentLoadAverage(), firstLine(command("haproxy", "-v")), firstLine(command("nginx", "-v")),
                 firstLine(command("git", "-C", repo.toString(), "log", "-1", "--format=%h %cs %s")),
-                jarBuilt(repo.resolve("proxy-core/target/outrigger.jar")));
+                jarBuilt(repo, Path.of("proxy-core/target/outrigger.jar")));
     }
 
     /** When the jar bin/outrigger runs was built: the working tree may be ahead of the last commit. */
-    private static String jarBuilt(Path jar) {
+    private static String jarBuilt(Path repo, Path jar) {
         try {
-            return jar + " built " + Files.getLastModifiedTime(jar).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            return jar + " built " + Files.getLastModifiedTime(repo.resolve(jar)).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         } catch (IOException e) {
             return "not built (" + jar + ")";
         }
