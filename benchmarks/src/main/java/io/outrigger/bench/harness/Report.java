@@ -16,6 +16,12 @@ final class Report {
     }
 
     static String section(ScenarioResult r, String latencyPng, String throughputPng, int workers) {
+        return section(r, latencyPng, throughputPng, workers, null);
+    }
+
+    /** @param previous an earlier run to compare with, or null */
+    static String section(ScenarioResult r, String latencyPng, String throughputPng, int workers,
+                          PreviousResults previous) {
         Scenario s = r.scenario();
         LoadSpec l = s.load();
         boolean bulk = s.bulk();
@@ -65,6 +71,9 @@ final class Report {
         }
         md.append('\n');
         md.append(ratios(r, bulk));
+        if (previous != null) {
+            md.append(previous.table(r));
+        }
         LatencySummary h = LatencySummary.of(r.hiccups());
         md.append(String.format(Locale.ROOT,
                 "Machine noise during this scenario (a thread sleeping 1 ms, woken late by): p99 %.2f ms, max %.2f ms;"

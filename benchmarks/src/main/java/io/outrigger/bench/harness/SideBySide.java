@@ -62,6 +62,11 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--outrigger", description = "launcher (default: <repo>/bin/outrigger)")
     Path outrigger;
 
+    @Option(names = "--compare", description = "an earlier run's CSV (e.g. benchmarks/results/baseline.csv) to compare with")
+    Path compare;
+
+    private PreviousResults previous;
+
     @Option(names = "--keep-work", description = "keep the generated proxy configs and logs (printed at the end)")
     boolean keepWork;
 
@@ -90,6 +95,8 @@ public final class SideBySide implements Callable<Integer> {
             throw new IllegalArgumentException("reps: " + repetitions + " (expected: >= 1)");
         }
         List<SubjectKind> kinds = subjects.stream().map(SubjectKind::fromLabel).toList();
+        // Read the earlier CSV before anything runs: --baseline may be about to overwrite it.
+        previous = compare == null ? null : PreviousResults.load(compare);
         MachineInfo machine = MachineInfo.describe(repoDir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT));
         Path work = Files.createTempDirectory("side-by-side-");
@@ -116,7 +123,7 @@ public final class SideBySide implements Callable<Integer> {
             String latencyPng = timed.bulk() ? null : prefix + "-latency.png";
             String throughputPng = prefix + "-throughput.png";
             plot(r, outDir, latencyPng, throughputPng);
-            String section = Report.section(r, latencyPng, throughputPng, workers);
+            String section = Report.section(r, latencyPng, throughputPng, workers, previous);
             if (baseline) {
                 baselineMd.append(section);
                 baselineCsv.append(Report.csv(r));
