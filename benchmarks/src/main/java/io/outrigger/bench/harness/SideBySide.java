@@ -65,10 +65,11 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--compare", description = "an earlier run's CSV (e.g. benchmarks/results/baseline.csv) to compare with")
     Path compare;
 
-    private PreviousResults previous;
-
     @Option(names = "--keep-work", description = "keep the generated proxy configs and logs (printed at the end)")
     boolean keepWork;
+
+    /** Loaded from {@link #compare} before the first scenario runs. */
+    private PreviousResults previous;
 
     @Override
     public Integer call() throws Exception {
@@ -131,7 +132,9 @@ public final class SideBySide implements Callable<Integer> {
                 Files.writeString(outDir.resolve(prefix + ".csv"), Report.CSV_HEADER + Report.csv(r));
                 Path md = outDir.resolve(prefix + ".md");
                 Files.writeString(md, Report.header(timed.title(), machine,
-                        "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions) + section);
+                        "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions + " --duration "
+                                + Durations.format(timed.load().duration()) + " --warmup "
+                                + Durations.format(timed.load().warmup()) + " --workers " + workers) + section);
                 System.err.println("wrote " + md);
             }
         }
