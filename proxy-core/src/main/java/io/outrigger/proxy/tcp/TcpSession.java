@@ -332,6 +332,20 @@ final class TcpSession {
             return; // a failed attempt's channel; onConnect accounted for it
         }
         close(CloseMode.FLUSH);
+        if (!downstream.isActive() && (upstream == null || !upstream.isActive())) {
+            cancelIdleTimer();
+        }
+    }
+
+    /**
+     * Without this, a finished session would stay reachable from the timer queue for up to
+     * idle_timeout (an hour by default).
+     */
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
     }
 
     void exception(Side side, Throwable cause) {
@@ -351,6 +365,11 @@ final class TcpSession {
 
     private void checkIdle() {
         if (closed) {
+            // A flush-then-close that the peer never drained (it stopped reading): give up on it.
+            downstream.close();
+            if (upstream != null) {
+                upstream.close();
+            }
             return;
         }
         long idle = context.nanoClock().getAsLong() - lastActivityNanos;
@@ -370,11 +389,9 @@ final class TcpSession {
         }
         closed = true;
         context.sessions().remove(this);
-        if (idleTimer != null) {
-            // Without this, a closed session would stay reachable from the timer queue for up to
-            // idle_timeout (an hour by default).
-            idleTimer.cancel(false);
-        }
+        if (mode != CloseMode.FLUSH) {
+            cancelIdleTimer();
+        } // else the idle timer bounds the flush; cancelled once both channels are closed (inactive)
         if (early != null) {
             ByteBuf b;
             while ((b = early.poll()) != null) {
