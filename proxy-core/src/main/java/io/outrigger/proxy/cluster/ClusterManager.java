@@ -1,5 +1,6 @@
 package io.outrigger.proxy.cluster;
 
+import io.outrigger.lb.LbPolicy;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.xds.snapshot.ClusterSpec;
@@ -16,7 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The clusters of one configuration, built on the control thread: STATIC and EDS clusters from
- * their load assignment, DNS clusters kept fresh by a {@link DnsRefresher} on the DNS thread.
+ * their load assignment, DNS clusters kept fresh by a {@link DnsRefresher} on the DNS thread,
+ * ORIGINAL_DST clusters with no hosts (each connection brings its own destination).
  */
 public final class ClusterManager implements AutoCloseable {
     /** Envoy's default {@code dns_refresh_rate}. */
@@ -47,16 +49,16 @@ public final class ClusterManager implements AutoCloseable {
         Map<String, ClusterRuntime> clusters = new LinkedHashMap<>();
         List<DnsRefresher> refreshers = new ArrayList<>();
         for (ClusterSpec spec : specs) {
-            if (spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST) {
-                throw new IllegalArgumentException("cluster \"" + spec.name()
-                        + "\": type: ORIGINAL_DST (expected: STATIC, STRICT_DNS, LOGICAL_DNS or EDS; ORIGINAL_DST is not supported yet)");
-            }
-            ClusterRuntime runtime = new ClusterRuntime(spec, MembershipAdapter.policy(spec.lbPolicy()),
-                    ClusterStats.bind(stats, spec.name()), lbFactory);
+            // CLUSTER_PROVIDED has no picker: the (always empty) host set gets a round robin one.
+            LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
+                    ? LbPolicy.ROUND_ROBIN : MembershipAdapter.policy(spec.lbPolicy());
+            ClusterRuntime runtime = new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory);
             switch (spec.type()) {
                 case STATIC, EDS -> runtime.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
                 case STRICT_DNS, LOGICAL_DNS -> refreshers.add(new DnsRefresher(runtime, resolver));
-                case ORIGINAL_DST -> throw new AssertionError("rejected above");
+                case ORIGINAL_DST -> {
+                    // Hosts are the connections' original destinations, found per connection.
+                }
             }
             clusters.put(spec.name(), runtime);
         }

@@ -1,7 +1,6 @@
 package io.outrigger.proxy.listener;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
@@ -11,40 +10,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs for every accepted connection of one listener: counts it, picks the filter chain from the
- * connection's destination (its local address) and installs the chain's tcp_proxy, or closes the
- * connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
+ * Runs for every accepted connection of one listener: restores the original destination when the
+ * listener asks for it ({@code original_dst} listener filter, {@code use_original_dst}), hands the
+ * connection over to the listener that owns that destination when {@code use_original_dst} is
+ * set, counts it on the listener that serves it, picks that listener's filter chain from the
+ * destination and installs the chain's tcp_proxy, or closes the connection when no chain matches
+ * ({@code no_filter_chain_match}, as Envoy does).
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ListenerRuntime listener;
+    private final ServingListener self;
+    private final boolean restoresOriginalDst;
+    private final boolean handsOff;
+    private final boolean transparent;
+    private final ListenerHandoff handoff;
     private final TcpProxyInstaller installer;
-    private final ChannelFutureListener onClose;
 
-    ListenerInitializer(ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    ListenerInitializer(ListenerRuntime listener, ListenerHandoff handoff, TcpProxyInstaller installer) {
+        Objects.requireNonNull(listener, "listener");
+        this.self = new ServingListener(listener);
+        this.restoresOriginalDst = listener.spec().restoresOriginalDst();
+        this.handsOff = listener.spec().useOriginalDst();
+        this.transparent = listener.spec().transparent();
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.installer = Objects.requireNonNull(installer, "installer");
-        // One listener for all connections: closing a connection allocates nothing here.
-        this.onClose = f -> {
-            listener.stats().downstreamCxActive().decrement();
-            listener.stats().downstreamCxDestroy().increment();
-        };
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
+        InetSocketAddress original = null;
+        ServingListener serving = self;
+        if (restoresOriginalDst) {
+            original = OriginalDestination.restore(ch, transparent);
+            if (original != null) {
+                destination = original;
+                if (handsOff) {
+                    ServingListener owner = handoff.target(original);
+                    if (owner != null) {
+                        serving = owner;
+                    }
+                }
+            }
+        }
+        ListenerRuntime listener = serving.runtime();
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
-        ch.closeFuture().addListener(onClose);
-        InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-        TcpProxyRoute route = listener.chains().select(local.getAddress().getAddress(), local.getPort());
+        ch.closeFuture().addListener(serving.onClose());
+        TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
             listener.stats().noFilterChainMatch().increment();
-            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), local);
+            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
             ch.close();
             return;
         }
-        installer.install(ch, route);
+        installer.install(ch, route, original);
     }
 }

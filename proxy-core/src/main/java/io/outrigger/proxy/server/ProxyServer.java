@@ -8,6 +8,7 @@ import io.outrigger.proxy.cluster.ClusterManager;
 import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
+import io.outrigger.proxy.listener.ListenerHandoff;
 import io.outrigger.proxy.listener.ListenerRuntime;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
@@ -115,9 +116,16 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
-                    installer);
+                    installer, ListenerHandoff.of(listeners));
             for (ListenerRuntime l : listeners) {
-                listenerChannels.put(l.name(), binder.bind(l));
+                if (l.spec().restoresOriginalDst() && !l.spec().transparent() && transport.name().equals("nio")) {
+                    LOG.warn("listener {}: the nio transport cannot read SO_ORIGINAL_DST; redirected connections "
+                            + "keep the listener's own address as their destination", l.name());
+                }
+                if (l.spec().bindToPort()) {
+                    listenerChannels.put(l.name(), binder.bind(l));
+                }
+                // bind_to_port: false listeners own no socket: they receive what a use_original_dst listener hands over.
             }
             state = State.LIVE;
             ok = true;

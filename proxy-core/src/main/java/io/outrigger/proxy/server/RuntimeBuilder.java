@@ -44,16 +44,10 @@ final class RuntimeBuilder {
             int before = problems.size();
             for (int j = 0; j < l.listenerFilters().size(); j++) {
                 ListenerFilterSpec f = l.listenerFilters().get(j);
-                problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
-                        "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
-            }
-            if (l.useOriginalDst()) {
-                problems.add(problem(snapshot, l, field(at, "use_original_dst"),
-                        "true is not supported by the data path yet (expected: false)"));
-            }
-            if (!l.bindToPort()) {
-                problems.add(problem(snapshot, l, field(at, "bind_to_port"),
-                        "false is not supported by the data path yet (expected: true)"));
+                if (f.kind() != ListenerFilterSpec.Kind.ORIGINAL_DST) {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
+                            "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                }
             }
             List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {

@@ -19,6 +19,7 @@ import io.outrigger.proxy.cluster.UpstreamHost;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * as pooled buffers with backpressure (reading from one side stops while the other side is not
  * writable); a FIN is forwarded as a half-close once everything before it is written; a reset is
  * forwarded as a reset (SO_LINGER 0); {@code idle_timeout} closes both sides.
+ *
+ * <p>An ORIGINAL_DST cluster has no hosts to pick from: the one attempt goes to the connection's
+ * restored original destination, as Envoy's cluster-provided load balancer does; a connection
+ * without one (not redirected) counts {@code upstream_cx_none_healthy} and is closed, so a client
+ * connecting to the capture port itself cannot make the proxy connect to itself. Such attempts
+ * have no {@link UpstreamHost}, so per-host stats are not kept for them.
  */
 final class TcpSession {
     private static final Logger LOG = LoggerFactory.getLogger(TcpSession.class);
@@ -49,6 +56,7 @@ final class TcpSession {
     private final TcpProxyContext context;
     private final TcpProxyStats tcpStats;
     private final Runnable idleCheck = this::checkIdle;
+    private final InetSocketAddress originalDestination;
 
     private ClusterRuntime cluster;
     private ClusterStats clusterStats;
@@ -69,11 +77,13 @@ final class TcpSession {
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEof;
 
-    TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
+    /** @param originalDestination the restored original destination, or {@code null} */
+    TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context, InetSocketAddress originalDestination) {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
         this.route = Objects.requireNonNull(route, "route");
         this.context = Objects.requireNonNull(context, "context");
         this.tcpStats = route.stats();
+        this.originalDestination = originalDestination;
     }
 
     /** The downstream became active: pick a cluster and start connecting. */
@@ -95,7 +105,24 @@ final class TcpSession {
         if (route.idleTimeoutNanos() > 0) {
             downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
-        connectNext();
+        if (cluster.originalDst()) {
+            connectOriginalDestination();
+        } else {
+            connectNext();
+        }
+    }
+
+    private void connectOriginalDestination() {
+        if (originalDestination == null) {
+            clusterStats.upstreamCxNoneHealthy().increment();
+            LOG.debug("{}: no original destination for ORIGINAL_DST cluster {}, closing", downstream, cluster.name());
+            close(CloseMode.NOW);
+            return;
+        }
+        attempts = 1;
+        clusterStats.upstreamCxTotal().increment();
+        clusterStats.upstreamCxActive().increment();
+        connect(originalDestination);
     }
 
     private void connectNext() {
@@ -113,7 +140,11 @@ final class TcpSession {
         clusterStats.upstreamCxActive().increment();
         next.stats().cxTotal().increment();
         next.stats().cxActive().increment();
-        ChannelFuture f = new Bootstrap()
+        connect(next.socketAddress());
+    }
+
+    private void connect(InetSocketAddress remote) {
+        Bootstrap b = new Bootstrap()
                 .group(downstream.eventLoop())
                 .channel(context.socketChannelClass())
                 .option(ChannelOption.ALLOCATOR, downstream.alloc())
@@ -122,8 +153,10 @@ final class TcpSession {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis())
-                .handler(new RelayHandler(this, Side.UPSTREAM))
-                .connect(next.socketAddress());
+                .handler(new RelayHandler(this, Side.UPSTREAM));
+        // upstream_bind_config: e.g. 127.0.0.6, which the pod's capture rules let through to the app.
+        InetSocketAddress source = cluster.bindAddressFor(remote);
+        ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, source);
         upstream = f.channel();
         f.addListener((ChannelFutureListener) this::onConnect);
     }
@@ -172,8 +205,10 @@ final class TcpSession {
                 return;
             }
             attached = true;
-            host.stats().rqTotal().increment();
-            host.stats().rqActive().increment();
+            if (host != null) {
+                host.stats().rqTotal().increment();
+                host.stats().rqActive().increment();
+            }
             if (early != null) {
                 ByteBuf b;
                 while ((b = early.poll()) != null) {
@@ -193,18 +228,27 @@ final class TcpSession {
         UpstreamHost failed = host;
         clusterStats.upstreamCxActive().decrement();
         clusterStats.upstreamCxDestroy().increment();
-        failed.stats().cxActive().decrement();
+        if (failed != null) {
+            failed.stats().cxActive().decrement();
+        }
         upstream = null;
         if (closed) {
             return;
         }
         clusterStats.upstreamCxConnectFail().increment();
-        failed.stats().cxConnectFail().increment();
+        if (failed != null) {
+            failed.stats().cxConnectFail().increment();
+        }
         if (f.cause() instanceof ConnectTimeoutException) {
             clusterStats.upstreamCxConnectTimeout().increment();
         }
-        LOG.debug("{}: connect to {} of cluster {} failed: {}", downstream, failed.host(), cluster.name(),
+        LOG.debug("{}: connect to {} of cluster {} failed: {}", downstream,
+                failed == null ? originalDestination : failed.host(), cluster.name(),
                 f.cause() == null ? "cancelled" : f.cause().toString());
+        if (failed == null) {
+            close(CloseMode.NOW); // ORIGINAL_DST: the original destination is the only host
+            return;
+        }
         connectNext();
     }
 
@@ -299,9 +343,11 @@ final class TcpSession {
         if (side == Side.UPSTREAM && connected && self == upstream) {
             clusterStats.upstreamCxActive().decrement();
             clusterStats.upstreamCxDestroy().increment();
-            host.stats().cxActive().decrement();
-            if (attached) {
-                host.stats().rqActive().decrement();
+            if (host != null) {
+                host.stats().cxActive().decrement();
+                if (attached) {
+                    host.stats().rqActive().decrement();
+                }
             }
         }
         if (side == Side.UPSTREAM && self != upstream) {
