@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a listener with {@code use_original_dst} hands a connection over to, as Envoy does: the
- * listener whose address is exactly the original destination {@code ip:port}, else the one on
- * the wildcard address of the same family ({@code 0.0.0.0:port} or {@code [::]:port}); with
- * neither, the receiving listener keeps the connection and matches it against its own filter
- * chains. Listeners with {@code bind_to_port: false} exist for this: they own no socket and only
- * receive connections handed over. Immutable; built once per configuration.
+ * Where a listener with {@code use_original_dst} hands a connection over to, as Envoy does: among
+ * the listeners with {@code bind_to_port: false} (they own no socket and exist to receive
+ * connections handed over), the one whose address is exactly the original destination
+ * {@code ip:port}, else the one on the wildcard address of the same family ({@code 0.0.0.0:port}
+ * or {@code [::]:port}); with neither, the receiving listener keeps the connection and matches it
+ * against its own filter chains. A listener that binds its port is never a target, so traffic
+ * leaving the pod for some other host's port 15021 is not served by the local 15021 listener.
+ * Immutable; built once per configuration.
  */
 public final class ListenerHandoff {
     /** No other listener: every connection stays on the listener that accepted it. */
@@ -30,12 +32,18 @@ public final class ListenerHandoff {
         this.anyV6 = anyV6;
     }
 
-    /** The handoff targets among {@code listeners}; the first listener on an address wins. */
+    /**
+     * The handoff targets among {@code listeners}: those with {@code bind_to_port: false}; the
+     * first listener on an address wins.
+     */
     public static ListenerHandoff of(List<ListenerRuntime> listeners) {
         Map<InetSocketAddress, ServingListener> exact = new HashMap<>();
         Map<Integer, ServingListener> anyV4 = new HashMap<>();
         Map<Integer, ServingListener> anyV6 = new HashMap<>();
         for (ListenerRuntime l : listeners) {
+            if (l.spec().bindToPort()) {
+                continue;
+            }
             InetAddress ip = InetAddress.ofLiteral(l.spec().address().address());
             int port = l.spec().address().port();
             ServingListener t = new ServingListener(l);

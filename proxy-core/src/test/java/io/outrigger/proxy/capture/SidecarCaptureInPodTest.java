@@ -83,8 +83,16 @@ class SidecarCaptureInPodTest {
 
     @AfterAll
     static void stopPods() {
-        if (net != null) {
-            net.close();
+        try {
+            for (SidecarProcess p : new SidecarProcess[] {proxyA, proxyB, proxyC}) {
+                if (p != null) {
+                    p.assertNoLeakReports();
+                }
+            }
+        } finally {
+            if (net != null) {
+                net.close();
+            }
         }
     }
 

@@ -37,10 +37,12 @@ final class SidecarProcess {
 
     private final Pod pod;
     private final PodProcess process;
+    private final Path log;
 
-    private SidecarProcess(Pod pod, PodProcess process) {
+    private SidecarProcess(Pod pod, PodProcess process, Path log) {
         this.pod = pod;
         this.process = process;
+        this.log = log;
     }
 
     /**
@@ -52,9 +54,12 @@ final class SidecarProcess {
     static SidecarProcess start(Pod pod, String config, boolean netAdmin) {
         Path dir = sharedDir();
         Path file = dir.resolve("bootstrap-" + pod.netns() + ".yaml");
+        Path log = dir.resolve("outrigger-" + pod.netns() + ".log");
         try {
             Files.writeString(file, config);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.writeString(log, "");
+            Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,19 +68,23 @@ final class SidecarProcess {
         if (netAdmin) {
             cmd.addAll(List.of("--inh-caps", "+net_admin", "--ambient-caps", "+net_admin"));
         }
-        cmd.addAll(List.of("--", System.getProperty("java.home") + "/bin/java", "--enable-native-access=ALL-UNNAMED",
+        // The launcher logs to stderr; kept in a file so the test can look for leak reports.
+        cmd.addAll(List.of("--", "bash", "-c", "exec \"$@\" >>" + log + " 2>&1", "outrigger",
+                System.getProperty("java.home") + "/bin/java", "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Dio.netty.leakDetection.level=paranoid",
                 "-cp", classPath(), "io.outrigger.proxy.Main", "-c", file.toString(), "--concurrency", "2",
                 "--drain-time-s", "0"));
         PodProcess p = pod.start(cmd.toArray(String[]::new));
-        SidecarProcess sidecar = new SidecarProcess(pod, p);
+        SidecarProcess sidecar = new SidecarProcess(pod, p, log);
         Awaitility.await("outrigger LIVE in " + pod).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     if (!p.isAlive()) {
-                        throw new AssertionError("outrigger exited in " + pod + ": " + p.outputLines());
+                        throw new AssertionError("outrigger exited in " + pod + ":\n" + sidecar.output());
                     }
                     return "LIVE".equals(sidecar.admin("/ready").strip());
                 });
+        // The log file is where leak reports would appear: make sure it is the launcher's.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.output().contains("outrigger is LIVE"));
         return sidecar;
     }
 
@@ -106,6 +115,20 @@ final class SidecarProcess {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** What the launcher has logged so far. */
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Fails when Netty's paranoid leak detector reported a buffer leak in this proxy. */
+    void assertNoLeakReports() {
+        assertThat(output()).as("Netty leak reports of the proxy in %s", pod).doesNotContain("LEAK:");
     }
 
     /** examples/sidecar.yaml from this checkout: the bootstrap an operator starts with. */

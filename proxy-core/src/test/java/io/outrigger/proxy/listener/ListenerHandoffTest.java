@@ -14,15 +14,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which listener a {@code use_original_dst} listener hands a redirected connection to, per Envoy's
- * listener docs: the listener on exactly the original destination, else the one on the wildcard
- * address of that port, else none (the virtual listener keeps it).
+ * listener docs: among the {@code bind_to_port: false} listeners, the one on exactly the original
+ * destination, else the one on the wildcard address of that port, else none (the virtual
+ * listener keeps it).
  */
 class ListenerHandoffTest {
     private static final Stats STATS = new Stats();
 
     private static ListenerRuntime listener(String name, String ip, int port) {
-        ListenerSpec spec = new ListenerSpec(name, new SocketAddressSpec(ip, port), false, false, List.of(), List.of(),
-                null);
+        return listener(name, ip, port, false);
+    }
+
+    private static ListenerRuntime listener(String name, String ip, int port, boolean bindToPort) {
+        ListenerSpec spec = new ListenerSpec(name, new SocketAddressSpec(ip, port), bindToPort, false, List.of(),
+                List.of(), null);
         return new ListenerRuntime(spec, ListenerStats.bind(STATS, ip, port),
                 new FilterChainSelector<TcpProxyRoute>(List.of(), null));
     }
@@ -56,5 +61,14 @@ class ListenerHandoffTest {
         assertThat(h.find(dst("fd00::1", 443))).isSameAs(v6);
         assertThat(h.find(dst("10.0.0.1", 443))).isNull();
         assertThat(h.find(dst("10.0.0.1", 80))).isSameAs(v4);
+    }
+
+    @Test
+    void listenerThatBindsItsOwnPortIsNeverAHandoffTarget() {
+        // A pod's own health listener must not serve outbound traffic to another host's 15021.
+        ListenerRuntime health = listener("health", "0.0.0.0", 15021, true);
+        ListenerHandoff h = ListenerHandoff.of(List.of(health));
+        assertThat(h.find(dst("10.1.2.3", 15021))).isNull();
+        assertThat(h.find(dst("0.0.0.0", 15021))).isNull();
     }
 }
