@@ -83,18 +83,28 @@ public final class ListenerBinder {
         }
         var future = b.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new ListenerBindException(listener.name(), listener.spec().address().toString(), future.cause());
+            Throwable cause = future.cause();
+            if (listener.spec().transparent() && cause != null && cause.getMessage() != null
+                    && cause.getMessage().contains("not permitted")) {
+                cause = notTransparent(v6, cause);
+            }
+            throw new ListenerBindException(listener.name(), listener.spec().address().toString(), cause);
         }
         Channel ch = future.channel();
         if (listener.spec().transparent() && !isSet(ch, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT)) {
             // Netty only logs a failed option; a transparent listener without it would never see TPROXY traffic.
             ch.close().awaitUninterruptibly();
             throw new ListenerBindException(listener.name(), listener.spec().address().toString(),
-                    new IllegalStateException("transparent: true, but the socket could not be made "
-                            + (v6 ? "IPV6_TRANSPARENT" : "IP_TRANSPARENT")
-                            + " (needs CAP_NET_ADMIN: run the proxy with that capability in TPROXY mode)"));
+                    notTransparent(v6, null));
         }
         return ch;
+    }
+
+    private static IllegalStateException notTransparent(boolean v6, Throwable cause) {
+        return new IllegalStateException("transparent: true, but the socket could not be made "
+                + (v6 ? "IPV6_TRANSPARENT" : "IP_TRANSPARENT")
+                + " (needs CAP_NET_ADMIN: run the proxy with that capability in TPROXY mode)"
+                + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
     private static boolean isSet(Channel ch, IntegerUnixChannelOption option) {

@@ -282,4 +282,17 @@ class SidecarCaptureInPodTest {
             assertThat(delta(beforeB, proxyB, "cluster.InboundPassthroughCluster.upstream_cx_total")).isEqualTo(1);
         });
     }
+
+    @Test
+    void transparentInboundWithoutCapNetAdminRefusesToStartAndNamesTheCapability() {
+        Pod d = net.addPod("d");
+        SidecarProcess proxy = SidecarProcess.launch(d, transparentInbound(SidecarProcess.exampleConfig()), false);
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> !proxy.isAlive());
+        // Netty only logs a failed socket option; a TPROXY listener without IP_TRANSPARENT would
+        // silently receive nothing, so the launcher must fail instead, with nothing left listening.
+        assertThat(proxy.output())
+                .contains("listener \"virtualInbound\": cannot bind 0.0.0.0:15006")
+                .contains("IP_TRANSPARENT (needs CAP_NET_ADMIN");
+        assertThat(d.exec("ss", "-tlnH").stdout().strip()).isEmpty();
+    }
 }

@@ -52,6 +52,21 @@ final class SidecarProcess {
      * @param netAdmin give it CAP_NET_ADMIN (ambient), as TPROXY mode needs for IP_TRANSPARENT
      */
     static SidecarProcess start(Pod pod, String config, boolean netAdmin) {
+        SidecarProcess sidecar = launch(pod, config, netAdmin);
+        Awaitility.await("outrigger LIVE in " + pod).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    if (!sidecar.isAlive()) {
+                        throw new AssertionError("outrigger exited in " + pod + ":\n" + sidecar.output());
+                    }
+                    return "LIVE".equals(sidecar.admin("/ready").strip());
+                });
+        // The log file is where leak reports would appear: make sure it is the launcher's.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.output().contains("outrigger is LIVE"));
+        return sidecar;
+    }
+
+    /** Starts Outrigger in {@code pod} as uid/gid 1337 and returns at once. */
+    static SidecarProcess launch(Pod pod, String config, boolean netAdmin) {
         Path dir = sharedDir();
         Path file = dir.resolve("bootstrap-" + pod.netns() + ".yaml");
         Path log = dir.resolve("outrigger-" + pod.netns() + ".log");
@@ -75,17 +90,7 @@ final class SidecarProcess {
                 "-cp", classPath(), "io.outrigger.proxy.Main", "-c", file.toString(), "--concurrency", "2",
                 "--drain-time-s", "0"));
         PodProcess p = pod.start(cmd.toArray(String[]::new));
-        SidecarProcess sidecar = new SidecarProcess(pod, p, log);
-        Awaitility.await("outrigger LIVE in " + pod).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    if (!p.isAlive()) {
-                        throw new AssertionError("outrigger exited in " + pod + ":\n" + sidecar.output());
-                    }
-                    return "LIVE".equals(sidecar.admin("/ready").strip());
-                });
-        // The log file is where leak reports would appear: make sure it is the launcher's.
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.output().contains("outrigger is LIVE"));
-        return sidecar;
+        return new SidecarProcess(pod, p, log);
     }
 
     /** GET {@code path} from the admin server inside the pod; empty when it does not answer. */
