@@ -19,16 +19,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The clusters of one configuration, built on the control thread: STATIC and EDS clusters from
- * their load assignment, DNS clusters kept fresh by a {@link DnsRefresher} on the DNS thread.
+ * their load assignment, DNS clusters kept fresh by a {@link DnsRefresher} on the DNS thread,
+ * ORIGINAL_DST clusters with no membership (each connection brings its own destination, which
+ * becomes a host while it has connections).
  */
 public final class ClusterManager implements AutoCloseable {
     /** Envoy's default {@code dns_refresh_rate}. */
     public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(5);
 
-    private final Map<String, ClusterRuntime> clusters;
     /** Envoy's default ORIGINAL_DST {@code cleanup_interval}. */
     public static final Duration ORIGINAL_DST_CLEANUP = Duration.ofSeconds(5);
 
+    private final Map<String, ClusterRuntime> clusters;
     private final List<DnsRefresher> refreshers;
     private final List<ClusterRuntime> originalDst;
     private ScheduledFuture<?> cleanup;
@@ -48,7 +50,6 @@ public final class ClusterManager implements AutoCloseable {
     /**
      * Builds every cluster and binds its stats. DNS clusters start empty: call
      * {@link #startDns} and wait for it before reporting ready, as Envoy warms them first.
-     *
      */
     public static ClusterManager build(List<ClusterSpec> specs, Stats stats, LoadBalancerFactory lbFactory,
                                        MembershipAdapter.Resolver resolver) {
@@ -59,11 +60,12 @@ public final class ClusterManager implements AutoCloseable {
         for (ClusterSpec spec : specs) {
             // ORIGINAL_DST has no picker (lb_policy CLUSTER_PROVIDED): its balancer stays empty and unused.
             LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
-                    ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
+                    ? LbPolicy.ROUND_ROBIN : MembershipAdapter.policy(spec.lbPolicy());
             ClusterRuntime runtime = new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory);
             switch (spec.type()) {
                 case STATIC, EDS -> runtime.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
                 case STRICT_DNS, LOGICAL_DNS -> refreshers.add(new DnsRefresher(runtime, resolver));
+                // Hosts are the connections' original destinations, created per connection and forgotten when unused.
                 case ORIGINAL_DST -> originalDst.add(runtime);
             }
             clusters.put(spec.name(), runtime);

@@ -9,6 +9,8 @@ import io.outrigger.lb.PriorityLevel;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.HostStats;
 import io.outrigger.xds.snapshot.ClusterSpec;
+import io.outrigger.xds.snapshot.SocketAddressSpec;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A cluster as the data path uses it: its connect timeout, stats, and the current {@link HostSet}.
+ * A cluster as the data path uses it: its connect timeout, stats, upstream bind source, and the
+ * current {@link HostSet} (always empty for ORIGINAL_DST, whose host is each connection's
+ * original destination, kept in an {@link OriginalDstHosts} while in use).
  * Membership updates (DNS refreshes, EDS) happen on the control thread and publish a new host set
  * by a volatile write; event loops read it once per connection without locks.
  */
@@ -29,7 +33,11 @@ public final class ClusterRuntime {
     private final ClusterStats stats;
     private final ClusterLoadBalancer loadBalancer;
     private final int connectTimeoutMillis;
+    /** The ORIGINAL_DST hosts in use, or {@code null} for any other cluster type. */
     private final OriginalDstHosts originalDst;
+    private final InetSocketAddress bindSource;
+    private final InetSocketAddress bindSourceV4;
+    private final InetSocketAddress bindSourceV6;
     private volatile HostSet hostSet;
 
     ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
@@ -39,6 +47,28 @@ public final class ClusterRuntime {
         this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
         this.originalDst = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST ? new OriginalDstHosts() : null;
+        InetSocketAddress source = null;
+        InetSocketAddress v4 = null;
+        InetSocketAddress v6 = null;
+        if (spec.upstreamBind() != null) {
+            List<SocketAddressSpec> all = new ArrayList<>();
+            all.add(spec.upstreamBind().sourceAddress());
+            all.addAll(spec.upstreamBind().extraSourceAddresses());
+            for (SocketAddressSpec a : all) {
+                InetSocketAddress isa = new InetSocketAddress(InetAddress.ofLiteral(a.address()), a.port());
+                if (source == null) {
+                    source = isa;
+                }
+                if (isa.getAddress() instanceof Inet6Address) {
+                    v6 = v6 == null ? isa : v6;
+                } else {
+                    v4 = v4 == null ? isa : v4;
+                }
+            }
+        }
+        this.bindSource = source;
+        this.bindSourceV4 = v4;
+        this.bindSourceV6 = v6;
         update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
     }
 
@@ -63,8 +93,8 @@ public final class ClusterRuntime {
         return connectTimeoutMillis;
     }
 
-    /** Whether hosts are the connections' original destinations (ORIGINAL_DST) rather than a membership. */
-    public boolean isOriginalDst() {
+    /** Whether this is an ORIGINAL_DST cluster: connections go to their own original destination. */
+    public boolean originalDst() {
         return originalDst != null;
     }
 
@@ -82,6 +112,19 @@ public final class ClusterRuntime {
         if (originalDst != null) {
             originalDst.cleanup();
         }
+    }
+
+    /**
+     * The local address to bind an upstream connection to {@code remote} to
+     * ({@code upstream_bind_config}): the source of the same IP family, else
+     * {@code source_address} as Envoy does; {@code null} when the cluster has no bind config.
+     */
+    public InetSocketAddress bindAddressFor(InetSocketAddress remote) {
+        if (bindSource == null) {
+            return null;
+        }
+        InetSocketAddress sameFamily = remote.getAddress() instanceof Inet6Address ? bindSourceV6 : bindSourceV4;
+        return sameFamily != null ? sameFamily : bindSource;
     }
 
     /** The current hosts; read once per connection. */

@@ -63,7 +63,7 @@ public final class MembershipAdapter {
             case RING_HASH -> LbPolicy.RING_HASH;
             case MAGLEV -> LbPolicy.MAGLEV;
             case CLUSTER_PROVIDED -> throw new IllegalArgumentException(
-                    "lbPolicy: CLUSTER_PROVIDED (expected: a policy with a picker; ORIGINAL_DST clusters are not supported yet)");
+                    "lbPolicy: CLUSTER_PROVIDED (expected: a policy with a picker; CLUSTER_PROVIDED goes with ORIGINAL_DST clusters, which have no picker)");
         };
     }
 

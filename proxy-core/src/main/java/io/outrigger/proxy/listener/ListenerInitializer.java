@@ -4,61 +4,67 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
-import io.outrigger.proxy.transport.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs for every accepted connection of one listener: finds the connection's destination (its
- * local address, or with original_dst the address before redirection), hands it to the listener
- * of that destination when {@code use_original_dst} is set, counts it on the listener that owns
- * it, picks that listener's filter chain and installs the chain's tcp_proxy, or closes the
- * connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
+ * Runs for every accepted connection of one listener: restores the original destination when the
+ * listener asks for it ({@code original_dst} listener filter, {@code use_original_dst}), hands the
+ * connection over to the listener that owns that destination when {@code use_original_dst} is
+ * set, counts it on the listener that serves it, picks that listener's filter chain from the
+ * destination and installs the chain's tcp_proxy, or closes the connection when no chain matches
+ * ({@code no_filter_chain_match}, as Envoy does).
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ListenerTable.Entry accepting;
-    private final ListenerTable table;
+    private final ServingListener self;
+    private final boolean restoresOriginalDst;
+    private final boolean handsOff;
+    private final boolean transparent;
+    private final ListenerHandoff handoff;
     private final TcpProxyInstaller installer;
 
-    ListenerInitializer(ListenerTable table, ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.table = Objects.requireNonNull(table, "table");
-        this.accepting = table.entry(listener);
+    ListenerInitializer(ListenerRuntime listener, ListenerHandoff handoff, TcpProxyInstaller installer) {
+        Objects.requireNonNull(listener, "listener");
+        this.self = new ServingListener(listener);
+        this.restoresOriginalDst = listener.spec().restoresOriginalDst();
+        this.handsOff = listener.spec().useOriginalDst();
+        this.transparent = listener.spec().transparent();
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        ListenerRuntime listener = accepting.runtime();
-        ListenerTable.Entry owner = accepting;
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
-        if (listener.originalDst()) {
-            InetSocketAddress original = OriginalDestination.read(ch);
+        InetSocketAddress original = null;
+        ServingListener serving = self;
+        if (restoresOriginalDst) {
+            original = OriginalDestination.restore(ch, transparent);
             if (original != null) {
                 destination = original;
-            }
-            ch.attr(OriginalDestination.KEY).set(destination);
-            if (listener.spec().useOriginalDst()) {
-                ListenerTable.Entry target = table.owner(destination);
-                if (target != null) {
-                    owner = target;
+                if (handsOff) {
+                    ServingListener owner = handoff.target(original);
+                    if (owner != null) {
+                        serving = owner;
+                    }
                 }
             }
         }
-        ListenerRuntime l = owner.runtime();
-        l.stats().downstreamCxTotal().increment();
-        l.stats().downstreamCxActive().increment();
-        ch.closeFuture().addListener(owner.onClose());
-        TcpProxyRoute route = l.chains().select(destination.getAddress().getAddress(), destination.getPort());
+        ListenerRuntime listener = serving.runtime();
+        listener.stats().downstreamCxTotal().increment();
+        listener.stats().downstreamCxActive().increment();
+        ch.closeFuture().addListener(serving.onClose());
+        TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
-            l.stats().noFilterChainMatch().increment();
-            LOG.debug("listener {}: no filter chain matches {}, closing", l.name(), destination);
+            listener.stats().noFilterChainMatch().increment();
+            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
             ch.close();
             return;
         }
-        installer.install(ch, route);
+        installer.install(ch, route, original);
     }
 }

@@ -8,13 +8,12 @@ import io.outrigger.proxy.cluster.ClusterManager;
 import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
+import io.outrigger.proxy.listener.ListenerHandoff;
 import io.outrigger.proxy.listener.ListenerRuntime;
-import io.outrigger.proxy.listener.ListenerTable;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
-import io.outrigger.proxy.transport.OriginalDestination;
 import io.outrigger.proxy.transport.Transport;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
@@ -93,7 +92,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options, OriginalDestination.supported(transport));
+        Built built = build(snapshot, stats, options, transport.nativeSockets());
         ClusterManager cm = built.clusters();
         List<ListenerRuntime> listeners = built.listeners();
         clusters = cm;
@@ -111,12 +110,12 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
-                    installer);
-            ListenerTable table = new ListenerTable(listeners);
+                    installer, ListenerHandoff.of(listeners));
             for (ListenerRuntime l : listeners) {
                 if (l.spec().bindToPort()) {
-                    listenerChannels.put(l.name(), binder.bind(l, table));
+                    listenerChannels.put(l.name(), binder.bind(l));
                 }
+                // bind_to_port: false listeners own no socket: they receive what a use_original_dst listener hands over.
             }
             state = State.LIVE;
             ok = true;
@@ -132,7 +131,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
     }
 
-    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean originalDst)
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean nativeTransport)
             throws ConfigException {
         ClusterManager cm;
         try {
@@ -141,7 +140,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, originalDst, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, nativeTransport, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -156,7 +155,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      */
     public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
             throws ConfigException {
-        build(snapshot, new Stats(), options, OriginalDestination.supported(transport)).clusters().close();
+        build(snapshot, new Stats(), options, transport.nativeSockets()).clusters().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */

@@ -30,12 +30,13 @@ final class RuntimeBuilder {
     }
 
     /**
-     * @param originalDstSupported the transport can read SO_ORIGINAL_DST (epoll, io_uring)
+     * @param nativeTransport the transport is epoll or io_uring, which can read SO_ORIGINAL_DST and
+     *                        set IP_TRANSPARENT (NIO can do neither)
      * @param problems receives one problem per unsupported feature; when it is not empty on return
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           boolean originalDstSupported, List<ConfigProblem> problems) {
+                                           boolean nativeTransport, List<ConfigProblem> problems) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -43,27 +44,24 @@ final class RuntimeBuilder {
             ListenerSpec l = snapshot.listeners().get(i);
             String at = "static".equals(snapshot.versionInfo()) ? "static_resources.listeners[" + i + "]" : "";
             int before = problems.size();
-            boolean originalDst = false;
             for (int j = 0; j < l.listenerFilters().size(); j++) {
                 ListenerFilterSpec f = l.listenerFilters().get(j);
-                if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST && originalDstSupported) {
-                    originalDst = true;
-                } else if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST) {
+                if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST && !nativeTransport) {
                     problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
                             + f.name() + " needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
-                } else {
+                } else if (f.kind() != ListenerFilterSpec.Kind.ORIGINAL_DST) {
                     problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
                             + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
                 }
             }
-            if (l.useOriginalDst()) {
-                // Envoy adds the original_dst listener filter itself when use_original_dst is set.
-                if (originalDstSupported) {
-                    originalDst = true;
-                } else {
-                    problems.add(problem(snapshot, l, field(at, "use_original_dst"),
-                            "true needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
-                }
+            // Envoy adds the original_dst listener filter itself when use_original_dst is set.
+            if (l.useOriginalDst() && !nativeTransport) {
+                problems.add(problem(snapshot, l, field(at, "use_original_dst"),
+                        "true needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
+            }
+            if (l.transparent() && !nativeTransport) {
+                problems.add(problem(snapshot, l, field(at, "transparent"),
+                        "true needs the epoll or io_uring transport (IP_TRANSPARENT), and this process runs NIO"));
             }
             List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
@@ -82,7 +80,7 @@ final class RuntimeBuilder {
             }
             ListenerStats ls = listenerStats.computeIfAbsent(l.address().address() + "_" + l.address().port(),
                     k -> ListenerStats.bind(stats, l.address().address(), l.address().port()));
-            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute), originalDst));
+            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute)));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package io.outrigger.proxy.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,19 @@ public final class TcpProxyInstaller {
 
     /** Adds the relay for {@code route} to {@code downstream}'s pipeline. */
     public void install(Channel downstream, TcpProxyRoute route) {
-        downstream.pipeline().addLast("tcp_proxy",
-                new RelayHandler(new TcpSession(downstream, route, context), TcpSession.Side.DOWNSTREAM));
+        install(downstream, route, null);
+    }
+
+    /**
+     * Adds the relay for {@code route} to {@code downstream}'s pipeline.
+     *
+     * @param originalDestination the connection's restored original destination (what an
+     *                            ORIGINAL_DST cluster connects to), or {@code null} when none was
+     *                            restored
+     */
+    public void install(Channel downstream, TcpProxyRoute route, InetSocketAddress originalDestination) {
+        downstream.pipeline().addLast("tcp_proxy", new RelayHandler(
+                new TcpSession(downstream, route, context, originalDestination), TcpSession.Side.DOWNSTREAM));
     }
 
     public TcpProxyContext context() {

@@ -18,7 +18,6 @@ import io.outrigger.proxy.cluster.HostSet;
 import io.outrigger.proxy.cluster.UpstreamHost;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
-import io.outrigger.proxy.transport.OriginalDestination;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -37,10 +36,15 @@ import org.slf4j.LoggerFactory;
  * as pooled buffers with backpressure (reading from one side stops while the other side is not
  * writable); a FIN is forwarded as a half-close once everything before it is written; a reset is
  * forwarded as a reset (SO_LINGER 0); {@code idle_timeout} closes both sides.
+ *
+ * <p>An ORIGINAL_DST cluster has no hosts to pick from: the one attempt goes to the connection's
+ * restored original destination, as Envoy's cluster-provided load balancer does; a connection
+ * without one (not redirected) counts {@code upstream_cx_none_healthy} and is closed, so a client
+ * connecting to the capture port itself cannot make the proxy connect to itself. The cluster
+ * keeps a host per original destination in use, so per-host stats and {@code /clusters} show it.
  */
 final class TcpSession {
     private static final Logger LOG = LoggerFactory.getLogger(TcpSession.class);
-
 
     enum Side { DOWNSTREAM, UPSTREAM }
 
@@ -51,6 +55,7 @@ final class TcpSession {
     private final TcpProxyContext context;
     private final TcpProxyStats tcpStats;
     private final Runnable idleCheck = this::checkIdle;
+    private final InetSocketAddress originalDestination;
     private Future<?> idleTimer;
 
     private ClusterRuntime cluster;
@@ -72,11 +77,13 @@ final class TcpSession {
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEof;
 
-    TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
+    /** @param originalDestination the restored original destination, or {@code null} */
+    TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context, InetSocketAddress originalDestination) {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
         this.route = Objects.requireNonNull(route, "route");
         this.context = Objects.requireNonNull(context, "context");
         this.tcpStats = route.stats();
+        this.originalDestination = originalDestination;
     }
 
     /** The downstream became active: pick a cluster and start connecting. */
@@ -97,26 +104,29 @@ final class TcpSession {
         if (route.idleTimeoutNanos() > 0) {
             idleTimer = downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
-        if (cluster.isOriginalDst()) {
-            // ORIGINAL_DST: the one host is where the client meant to go; there is no next host.
-            InetSocketAddress destination = downstream.attr(OriginalDestination.KEY).get();
-            tried = new UpstreamHost[1];
-            if (destination == null) {
-                LOG.debug("{}: ORIGINAL_DST cluster {} but no original destination (no original_dst listener filter)",
-                        downstream, cluster.name());
-                clusterStats.upstreamCxNoneHealthy().increment();
-                close(CloseMode.NOW);
-                return;
-            }
-            connect(cluster.originalDstHost(destination));
+        if (cluster.originalDst()) {
+            connectOriginalDestination();
+        } else {
+            tried = new UpstreamHost[hostSet.hosts().size()];
+            connectNext();
+        }
+    }
+
+    /** ORIGINAL_DST: the one host is where the client meant to go; there is no next host. */
+    private void connectOriginalDestination() {
+        if (originalDestination == null) {
+            clusterStats.upstreamCxNoneHealthy().increment();
+            LOG.debug("{}: no original destination for ORIGINAL_DST cluster {}, closing", downstream, cluster.name());
+            close(CloseMode.NOW);
             return;
         }
-        tried = new UpstreamHost[hostSet.hosts().size()];
-        connectNext();
+        tried = new UpstreamHost[1];
+        connect(cluster.originalDstHost(originalDestination));
     }
 
     private void connectNext() {
-        UpstreamHost next = cluster.isOriginalDst() ? null : nextHost();
+        // ORIGINAL_DST: the original destination was the only host.
+        UpstreamHost next = cluster.originalDst() ? null : nextHost();
         if (next == null) {
             if (attempts == 0) {
                 clusterStats.upstreamCxNoneHealthy().increment();
@@ -134,7 +144,11 @@ final class TcpSession {
         clusterStats.upstreamCxActive().increment();
         next.stats().cxTotal().increment();
         next.stats().cxActive().increment();
-        ChannelFuture f = new Bootstrap()
+        connect(next.socketAddress());
+    }
+
+    private void connect(InetSocketAddress remote) {
+        Bootstrap b = new Bootstrap()
                 .group(downstream.eventLoop())
                 .channel(context.socketChannelClass())
                 .option(ChannelOption.ALLOCATOR, downstream.alloc())
@@ -143,8 +157,10 @@ final class TcpSession {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, cluster.connectTimeoutMillis())
-                .handler(new RelayHandler(this, Side.UPSTREAM))
-                .connect(next.socketAddress());
+                .handler(new RelayHandler(this, Side.UPSTREAM));
+        // upstream_bind_config: e.g. 127.0.0.6, which the pod's capture rules let through to the app.
+        InetSocketAddress source = cluster.bindAddressFor(remote);
+        ChannelFuture f = source == null ? b.connect(remote) : b.connect(remote, source);
         upstream = f.channel();
         f.addListener((ChannelFutureListener) this::onConnect);
     }

@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -43,6 +44,14 @@ public record Transport(String name, Supplier<IoHandlerFactory> ioHandlerFactory
         Objects.requireNonNull(serverChannelClass, "serverChannelClass");
         Objects.requireNonNull(socketChannelClass, "socketChannelClass");
         Objects.requireNonNull(fallbackReason, "fallbackReason");
+    }
+
+    /**
+     * Whether the sockets are native (epoll, io_uring): raw socket options work, so the proxy can
+     * read {@code SO_ORIGINAL_DST} and set {@code IP_TRANSPARENT}; NIO can do neither.
+     */
+    public boolean nativeSockets() {
+        return UnixChannel.class.isAssignableFrom(serverChannelClass);
     }
 
     /** The best transport available here, honouring {@value #PROPERTY}; logs the choice. */

@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.BindConfig;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.cluster_provided.v3.ClusterProvided;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
@@ -16,6 +18,8 @@ import io.outrigger.xds.snapshot.ClusterSpec;
 import io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType;
 import io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName;
 import io.outrigger.xds.snapshot.LoadAssignmentSpec;
+import io.outrigger.xds.snapshot.SocketAddressSpec;
+import io.outrigger.xds.snapshot.UpstreamBindSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +33,8 @@ final class ClusterDecoder {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
-            "load_assignment", "eds_cluster_config", "load_balancing_policy");
+            "load_assignment", "eds_cluster_config", "load_balancing_policy", "upstream_bind_config");
+    private static final Set<String> BIND_FIELDS = Set.of("source_address", "extra_source_addresses");
     private static final Set<String> EDS_CONFIG_FIELDS = Set.of("eds_config", "service_name");
     private static final Set<String> CONFIG_SOURCE_FIELDS = Set.of("ads", "resource_api_version", "initial_fetch_timeout");
 
@@ -90,10 +95,54 @@ final class ClusterDecoder {
         if (type != DiscoveryType.EDS && cluster.hasEdsClusterConfig()) {
             problems.error(Problems.path(path, "eds_cluster_config"), "set on a " + type + " cluster (expected only with type: EDS)");
         }
+        UpstreamBindSpec bind = cluster.hasUpstreamBindConfig()
+                ? bindConfig(cluster.getUpstreamBindConfig(), Problems.path(path, "upstream_bind_config"), problems) : null;
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment);
+        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, bind);
+    }
+
+    /**
+     * {@code upstream_bind_config}: a source IP literal (port 0 or a fixed port) and at most one
+     * extra source per other IP family, which Envoy requires to differ from the main one's.
+     */
+    private static UpstreamBindSpec bindConfig(BindConfig bind, String path, Problems problems) {
+        int before = problems.errorCount();
+        Supported.check(bind, path, problems, BIND_FIELDS);
+        String sp = Problems.path(path, "source_address");
+        SocketAddressSpec source = null;
+        if (!bind.hasSourceAddress()) {
+            problems.error(sp, "missing (expected e.g. source_address: {address: 127.0.0.6, port_value: 0})");
+        } else {
+            source = Addresses.socket(Address.newBuilder().setSocketAddress(bind.getSourceAddress()).build(), sp,
+                    problems, Addresses.Form.IP_LITERAL, 0, "a bind source");
+        }
+        List<SocketAddressSpec> extras = new ArrayList<>();
+        for (int i = 0; i < bind.getExtraSourceAddressesCount(); i++) {
+            String ep = Problems.path(path, "extra_source_addresses[" + i + "]");
+            Supported.check(bind.getExtraSourceAddresses(i), ep, problems, Set.of("address"));
+            SocketAddressSpec extra = Addresses.socket(Address.newBuilder()
+                            .setSocketAddress(bind.getExtraSourceAddresses(i).getAddress()).build(),
+                    Problems.path(ep, "address"), problems, Addresses.Form.IP_LITERAL, 0, "a bind source");
+            if (extra == null) {
+                continue;
+            }
+            boolean v6 = extra.address().indexOf(':') >= 0;
+            boolean sameAsSource = source != null && (source.address().indexOf(':') >= 0) == v6;
+            boolean sameAsExtra = extras.stream().anyMatch(e -> (e.address().indexOf(':') >= 0) == v6);
+            if (sameAsSource || sameAsExtra) {
+                problems.error(Problems.path(ep, "address"), extra.address() + " is of the same IP version as "
+                        + (sameAsSource ? "source_address" : "another extra source address")
+                        + " (expected: one source address per IP version)");
+                continue;
+            }
+            extras.add(extra);
+        }
+        if (problems.errorCount() > before) {
+            return null;
+        }
+        return new UpstreamBindSpec(source, extras);
     }
 
     private static LoadAssignmentSpec assignment(Cluster cluster, DiscoveryType type, String path, Problems problems) {

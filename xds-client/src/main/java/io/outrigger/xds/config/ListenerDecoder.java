@@ -27,7 +27,7 @@ import java.util.Set;
 /** {@code listener.v3.Listener}: from {@code static_resources.listeners} or LDS. */
 final class ListenerDecoder {
     private static final Set<String> FIELDS = Set.of("name", "address", "filter_chains", "default_filter_chain",
-            "listener_filters", "use_original_dst", "bind_to_port");
+            "listener_filters", "use_original_dst", "bind_to_port", "transparent");
     private static final Map<String, String> IGNORED = Map.of(
             "traffic_direction", "Envoy uses it only for tracing and access-log metadata",
             "stat_prefix", "listener statistics are named by the listener's address, as Envoy does without stat_prefix",
@@ -96,10 +96,12 @@ final class ListenerDecoder {
         checkDistinctMatches(listener, path, problems);
         boolean bindToPort = !listener.hasBindToPort() || listener.getBindToPort().getValue();
         boolean useOriginalDst = listener.hasUseOriginalDst() && listener.getUseOriginalDst().getValue();
+        boolean transparent = listener.hasTransparent() && listener.getTransparent().getValue();
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ListenerSpec(name, address, bindToPort, useOriginalDst, listenerFilters, chains, defaultChain);
+        return new ListenerSpec(name, address, bindToPort, useOriginalDst, listenerFilters, chains, defaultChain,
+                transparent);
     }
 
     /** Envoy rejects a listener where two filter chains have the same match ("multiple filter chains with the same matching rules"). */

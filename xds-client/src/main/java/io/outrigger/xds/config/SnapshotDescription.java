@@ -44,6 +44,9 @@ final class SnapshotDescription {
             if (l.useOriginalDst()) {
                 flags.add("use_original_dst");
             }
+            if (l.transparent()) {
+                flags.add("transparent");
+            }
             if (!flags.isEmpty()) {
                 b.append(' ').append(flags);
             }
@@ -69,6 +72,12 @@ final class SnapshotDescription {
             }
             if (c.loadAssignment().overprovisioningFactor() != LoadAssignmentDecoder.DEFAULT_OVERPROVISIONING_FACTOR) {
                 b.append(" overprovisioning_factor=").append(c.loadAssignment().overprovisioningFactor());
+            }
+            if (c.upstreamBind() != null) {
+                b.append(" upstream_bind=").append(c.upstreamBind().sourceAddress().address());
+                for (var extra : c.upstreamBind().extraSourceAddresses()) {
+                    b.append(',').append(extra.address());
+                }
             }
             b.append('\n');
             for (LocalityEndpointsSpec l : c.loadAssignment().localities()) {

@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param loadAssignment the endpoints; for EDS clusters the last assignment received, or an empty
  *                       one while warming; for ORIGINAL_DST empty
+ * @param upstreamBind {@code upstream_bind_config}, or {@code null} when unset (the kernel picks
+ *                     the source address)
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
-                          LoadAssignmentSpec loadAssignment) {
+                          LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -23,5 +25,16 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(loadAssignment, "loadAssignment");
+    }
+
+    /** A cluster without {@code upstream_bind_config}. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null);
+    }
+
+    /** This cluster with another load assignment (an EDS update), everything else kept. */
+    public ClusterSpec withLoadAssignment(LoadAssignmentSpec assignment) {
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind);
     }
 }

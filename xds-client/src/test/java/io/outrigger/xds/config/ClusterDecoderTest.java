@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.BindConfig;
+import io.envoyproxy.envoy.config.core.v3.ExtraSourceAddress;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
@@ -21,6 +23,8 @@ import io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev;
 import io.outrigger.xds.snapshot.ClusterSpec;
 import io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType;
 import io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName;
+import io.outrigger.xds.snapshot.SocketAddressSpec;
+import io.outrigger.xds.snapshot.UpstreamBindSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -156,5 +160,72 @@ class ClusterDecoderTest {
     private static LoadBalancingPolicy.Policy policy(Any config) {
         return LoadBalancingPolicy.Policy.newBuilder()
                 .setTypedExtensionConfig(TypedExtensionConfig.newBuilder().setName("p").setTypedConfig(config)).build();
+    }
+
+    private static BindConfig.Builder bind(String source) {
+        return BindConfig.newBuilder().setSourceAddress(SocketAddress.newBuilder().setAddress(source).setPortValue(0));
+    }
+
+    private static ExtraSourceAddress extra(String address) {
+        return ExtraSourceAddress.newBuilder()
+                .setAddress(SocketAddress.newBuilder().setAddress(address).setPortValue(0)).build();
+    }
+
+    @Test
+    void istioInboundPassthroughClusterDecodesWithItsDualStackBindSources() {
+        // Istio's InboundPassthroughCluster: ORIGINAL_DST, CLUSTER_PROVIDED, bound to 127.0.0.6 / ::6.
+        Cluster c = Cluster.newBuilder().setName("InboundPassthroughCluster").setType(Cluster.DiscoveryType.ORIGINAL_DST)
+                .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED)
+                .setConnectTimeout(Duration.newBuilder().setSeconds(10))
+                .setUpstreamBindConfig(bind("127.0.0.6").addExtraSourceAddresses(extra("::6")))
+                .build();
+        Problems p = problems();
+        ClusterSpec spec = ClusterDecoder.decode(c, "", p);
+        assertThat(p.errors()).isEmpty();
+        assertThat(spec.type()).isEqualTo(DiscoveryType.ORIGINAL_DST);
+        assertThat(spec.lbPolicy()).isEqualTo(LbPolicyName.CLUSTER_PROVIDED);
+        assertThat(spec.upstreamBind()).isEqualTo(new UpstreamBindSpec(new SocketAddressSpec("127.0.0.6", 0),
+                List.of(new SocketAddressSpec("::6", 0))));
+    }
+
+    @Test
+    void clusterWithoutUpstreamBindConfigHasNoBindSource() {
+        Cluster c = Cluster.newBuilder().setName("s").setType(Cluster.DiscoveryType.STATIC)
+                .setLoadAssignment(assignment("s", endpoint("10.0.0.1", 80))).build();
+        assertThat(ClusterDecoder.decode(c, "", problems()).upstreamBind()).isNull();
+    }
+
+    @Test
+    void bindSourceMustBeAnIpLiteral() {
+        Cluster c = Cluster.newBuilder().setName("s").setType(Cluster.DiscoveryType.STATIC)
+                .setUpstreamBindConfig(bind("localhost")).build();
+        Problems p = problems();
+        assertThat(ClusterDecoder.decode(c, "", p)).isNull();
+        assertThat(p.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("upstream_bind_config.source_address.socket_address.address");
+            assertThat(e.message()).startsWith("\"localhost\" is not an IP address");
+        });
+    }
+
+    @Test
+    void extraSourceAddressOfTheSameIpVersionAsTheSourceIsRejectedAsEnvoyDoes() {
+        Cluster c = Cluster.newBuilder().setName("s").setType(Cluster.DiscoveryType.STATIC)
+                .setUpstreamBindConfig(bind("127.0.0.6").addExtraSourceAddresses(extra("127.0.0.7"))).build();
+        Problems p = problems();
+        assertThat(ClusterDecoder.decode(c, "", p)).isNull();
+        assertThat(p.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("upstream_bind_config.extra_source_addresses[0].address");
+            assertThat(e.message()).isEqualTo("127.0.0.7 is of the same IP version as source_address "
+                    + "(expected: one source address per IP version)");
+        });
+    }
+
+    @Test
+    void bindConfigOptionsOutsideTheSourceAddressesAreReportedUnsupported() {
+        Cluster c = Cluster.newBuilder().setName("s").setType(Cluster.DiscoveryType.STATIC)
+                .setUpstreamBindConfig(bind("127.0.0.6").setFreebind(com.google.protobuf.BoolValue.of(true))).build();
+        Problems p = problems();
+        assertThat(ClusterDecoder.decode(c, "", p)).isNull();
+        assertThat(p.errors()).singleElement().extracting(ConfigProblem::field).isEqualTo("upstream_bind_config.freebind");
     }
 }

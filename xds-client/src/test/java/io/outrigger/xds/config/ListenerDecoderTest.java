@@ -155,4 +155,32 @@ class ListenerDecoderTest {
         assertThatThrownBy(() -> ResourceDecoders.listener(l, "xds")).isInstanceOf(ConfigException.class)
                 .hasMessage("xds: name: missing (expected: a non-empty listener name, the xDS resource name)");
     }
+
+    @Test
+    void transparentVirtualInboundListenerDecodesForTproxy() throws ConfigException {
+        // Istio's virtualInbound in TPROXY mode: transparent, original_dst filter, use_original_dst unset.
+        Listener l = listener().setTransparent(BoolValue.of(true))
+                .addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.original_dst"))
+                .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy("InboundPassthroughCluster"))).build();
+        ListenerSpec spec = ResourceDecoders.listener(l, "xds");
+        assertThat(spec.transparent()).isTrue();
+        assertThat(spec.useOriginalDst()).isFalse();
+        assertThat(spec.restoresOriginalDst()).isTrue();
+    }
+
+    @Test
+    void useOriginalDstImpliesTheOriginalDstListenerFilterAsInEnvoy() throws ConfigException {
+        Listener l = listener().setUseOriginalDst(BoolValue.of(true))
+                .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy("PassthroughCluster"))).build();
+        ListenerSpec spec = ResourceDecoders.listener(l, "xds");
+        assertThat(spec.listenerFilters()).isEmpty();
+        assertThat(spec.restoresOriginalDst()).isTrue();
+        assertThat(spec.transparent()).isFalse();
+    }
+
+    @Test
+    void plainListenerDoesNotRestoreTheOriginalDestination() throws ConfigException {
+        Listener l = listener().addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy("c"))).build();
+        assertThat(ResourceDecoders.listener(l, "xds").restoresOriginalDst()).isFalse();
+    }
 }
