@@ -201,4 +201,32 @@ class HealthCheckerTest {
         await().atMost(WAIT).until(() -> !lb.state(hosts.get(0)).ejected());
         await().atMost(WAIT).until(() -> picked(30).contains(hosts.get(0)));
     }
+
+    @Test
+    void aSlowHostNeverHasTwoProbesInFlight() throws IOException {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/healthz", exchange -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300); // six probe intervals
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            served.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        closeables.add(() -> server.stop(0));
+        Host slow = Host.of("127.0.0.1", server.getAddress().getPort());
+        lb.update(flat(List.of(slow)));
+        checker(HealthCheckConfig.HttpProbe.of("/healthz"), 3, 1).start();
+        await().atMost(WAIT).until(() -> served.get() >= 4);
+        assertThat(maxInFlight.get()).isEqualTo(1);
+    }
 }
