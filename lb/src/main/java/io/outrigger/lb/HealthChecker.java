@@ -123,7 +123,7 @@ public final class HealthChecker implements AutoCloseable {
     private Verdict probe(Host host) {
         attempts.increment();
         Verdict verdict = switch (config.probe()) {
-            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host);
+            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host, tcp);
             case HealthCheckConfig.HttpProbe httpProbe -> httpProbe(host, httpProbe);
         };
         if (verdict == Verdict.FAIL) {
@@ -132,9 +132,31 @@ public final class HealthChecker implements AutoCloseable {
         return verdict;
     }
 
-    private Verdict tcpProbe(Host host) {
+    private Verdict tcpProbe(Host host, HealthCheckConfig.TcpProbe probe) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
+            if (probe.send().length > 0) {
+                socket.getOutputStream().write(probe.send());
+                socket.getOutputStream().flush();
+            }
+            if (probe.receive().isEmpty()) {
+                return Verdict.PASS;
+            }
+            byte[] buf = new byte[4096];
+            int length = 0;
+            while (!probe.matches(buf, length)) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0 || length == buf.length) {
+                    return Verdict.FAIL;
+                }
+                socket.setSoTimeout((int) leftMillis);
+                int n = socket.getInputStream().read(buf, length, buf.length - length);
+                if (n < 0) {
+                    return Verdict.FAIL;
+                }
+                length += n;
+            }
             return Verdict.PASS;
         } catch (IOException e) {
             return Verdict.FAIL;

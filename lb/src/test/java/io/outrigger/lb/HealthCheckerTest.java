@@ -229,4 +229,44 @@ class HealthCheckerTest {
         await().atMost(WAIT).until(() -> served.get() >= 4);
         assertThat(maxInFlight.get()).isEqualTo(1);
     }
+
+    @Test
+    void tcpCheckWithPayloadPassesOnlyWhenTheExpectedBlocksComeBackInOrder() throws IOException {
+        // A tiny "PING" -> "+PONG" server, as a Redis-style TCP health check would expect.
+        java.util.concurrent.atomic.AtomicReference<String> reply = new java.util.concurrent.atomic.AtomicReference<>("+PONG\r\n");
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            byte[] in = new byte[4];
+                            new java.io.DataInputStream(s.getInputStream()).readFully(in);
+                            if (new String(in, java.nio.charset.StandardCharsets.US_ASCII).equals("PING")) {
+                                s.getOutputStream().write(reply.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            }
+                        } catch (IOException ignored) {
+                            // the probe gave up: nothing to answer
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        Host redis = Host.of("127.0.0.1", server.getLocalPort());
+        lb.update(flat(List.of(redis)));
+        HealthCheckConfig.TcpProbe probe = new HealthCheckConfig.TcpProbe(
+                "PING".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                List.of("+".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        "PONG".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        HealthChecker hc = checker(probe, 2, 1);
+        hc.start();
+        await().atMost(WAIT).until(() -> hc.attempts() >= 3);
+        assertThat(lb.state(redis).failedActiveHealthCheck()).isFalse();
+        reply.set("-ERR loading\r\n");
+        await().atMost(WAIT).until(() -> lb.state(redis).failedActiveHealthCheck());
+    }
 }
