@@ -60,6 +60,49 @@ public record HealthCheckConfig(Duration interval, Duration timeout, int unhealt
             this(new byte[0], List.of());
         }
 
+        @Override
+        public byte[] send() {
+            return send.clone();
+        }
+
+        @Override
+        public List<byte[]> receive() {
+            return receive.stream().map(byte[]::clone).toList();
+        }
+
+        // Value equality over the bytes, so an identical config update compares equal.
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof TcpProbe other) || !java.util.Arrays.equals(send, other.send)
+                    || receive.size() != other.receive.size()) {
+                return false;
+            }
+            for (int i = 0; i < receive.size(); i++) {
+                if (!java.util.Arrays.equals(receive.get(i), other.receive.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = java.util.Arrays.hashCode(send);
+            for (byte[] b : receive) {
+                h = 31 * h + java.util.Arrays.hashCode(b);
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "TcpProbe[send=" + send.length + " bytes, receive=" + receive.size() + " blocks]";
+        }
+
+        boolean expectsReply() {
+            return !receive.isEmpty();
+        }
+
         /** Whether {@code data} contains the receive blocks in order. */
         boolean matches(byte[] data, int length) {
             int from = 0;

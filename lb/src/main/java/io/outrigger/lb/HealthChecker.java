@@ -136,11 +136,12 @@ public final class HealthChecker implements AutoCloseable {
         long deadline = System.nanoTime() + config.timeout().toNanos();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
-            if (probe.send().length > 0) {
-                socket.getOutputStream().write(probe.send());
+            byte[] send = probe.send();
+            if (send.length > 0) {
+                socket.getOutputStream().write(send);
                 socket.getOutputStream().flush();
             }
-            if (probe.receive().isEmpty()) {
+            if (!probe.expectsReply()) {
                 return Verdict.PASS;
             }
             byte[] buf = new byte[4096];
