@@ -24,7 +24,7 @@ import java.util.Objects;
  * by a volatile write; event loops read it once per connection without locks.
  */
 public final class ClusterRuntime {
-    private final ClusterSpec spec;
+    private volatile ClusterSpec spec;
     private final LbPolicy policy;
     private final ClusterStats stats;
     private final ClusterLoadBalancer loadBalancer;
@@ -32,14 +32,19 @@ public final class ClusterRuntime {
     private final OriginalDstHosts originalDst;
     private volatile HostSet hostSet;
 
-    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
+    /**
+     * @param initial the membership from the configuration itself (STATIC, EDS), not counted as an
+     *                update; empty for DNS and ORIGINAL_DST clusters
+     */
+    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory,
+                   Membership initial) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
         this.originalDst = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST ? new OriginalDstHosts() : null;
-        update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
+        publish(initial);
     }
 
     public String name() {
@@ -61,6 +66,12 @@ public final class ClusterRuntime {
     /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} wants it (at least 1 ms). */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    /** An EDS (or STATIC) update that changes only the endpoints: same runtime, new hosts. Control thread. */
+    void updateEndpoints(ClusterSpec next) {
+        spec = next;
+        update(MembershipAdapter.fromAssignment(next.loadAssignment()));
     }
 
     /** Whether hosts are the connections' original destinations (ORIGINAL_DST) rather than a membership. */
@@ -94,6 +105,11 @@ public final class ClusterRuntime {
      * stats (Envoy keeps a host's counters across updates that keep the host). Control thread only.
      */
     synchronized void update(Membership membership) {
+        publish(membership);
+        stats.updateSuccess().increment();
+    }
+
+    private void publish(Membership membership) {
         HostSet previous = hostSet;
         List<UpstreamHost> hosts = new ArrayList<>();
         Map<Host, UpstreamHost> byHost = new HashMap<>();
@@ -120,8 +136,5 @@ public final class ClusterRuntime {
         loadBalancer.update(membership);
         stats.membershipTotal().add(hosts.size() - stats.membershipTotal().sum());
         stats.membershipHealthy().add(healthy - stats.membershipHealthy().sum());
-        if (previous != null) {
-            stats.updateSuccess().increment();
-        }
     }
 }

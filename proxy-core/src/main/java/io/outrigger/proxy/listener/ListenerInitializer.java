@@ -20,18 +20,25 @@ import org.slf4j.LoggerFactory;
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ListenerTable.Entry accepting;
-    private final ListenerTable table;
+    private final ListenerBinder binder;
+    private final String name;
     private final TcpProxyInstaller installer;
 
-    ListenerInitializer(ListenerTable table, ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.table = Objects.requireNonNull(table, "table");
-        this.accepting = table.entry(listener);
+    ListenerInitializer(ListenerBinder binder, String name, TcpProxyInstaller installer) {
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.name = Objects.requireNonNull(name, "name");
         this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        // One read of the published table per connection: the connection sees one configuration.
+        ListenerTable table = binder.table();
+        ListenerTable.Entry accepting = table.named(name);
+        if (accepting == null) {
+            ch.close(); // removed by an update while this socket was being closed
+            return;
+        }
         ListenerRuntime listener = accepting.runtime();
         ListenerTable.Entry owner = accepting;
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();

@@ -13,7 +13,8 @@ import java.util.Objects;
  * Every listener of a configuration by address, for {@code use_original_dst}: a redirected
  * connection is handed to the listener whose address is its original destination, first by
  * exact {@code ip:port}, then by a wildcard address ({@code 0.0.0.0} or {@code ::}) on that port,
- * as Envoy does; with none, the accepting listener keeps it. Immutable.
+ * as Envoy does; with none, the accepting listener keeps it. Immutable: a configuration update
+ * publishes a new table, and connections accepted from then on use it.
  */
 public final class ListenerTable {
     /** A listener and its connection-close counter (one per listener, so closing allocates nothing). */
@@ -21,6 +22,7 @@ public final class ListenerTable {
     }
 
     private final Map<ListenerRuntime, Entry> byRuntime = new IdentityHashMap<>();
+    private final Map<String, Entry> byName = new HashMap<>();
     private final Map<InetSocketAddress, Entry> exact = new HashMap<>();
     private final Map<Integer, Entry> wildcard = new HashMap<>();
 
@@ -31,6 +33,7 @@ public final class ListenerTable {
                 l.stats().downstreamCxDestroy().increment();
             });
             byRuntime.put(l, e);
+            byName.put(l.name(), e);
             InetAddress ip = InetAddress.ofLiteral(l.spec().address().address());
             if (ip.isAnyLocalAddress()) {
                 wildcard.putIfAbsent(l.spec().address().port(), e);
@@ -42,6 +45,11 @@ public final class ListenerTable {
 
     Entry entry(ListenerRuntime listener) {
         return Objects.requireNonNull(byRuntime.get(listener), "listener not in this table");
+    }
+
+    /** The listener with this name in this version of the configuration, or {@code null}. */
+    Entry named(String name) {
+        return byName.get(name);
     }
 
     /** The listener that owns connections to {@code destination}, or {@code null}. */

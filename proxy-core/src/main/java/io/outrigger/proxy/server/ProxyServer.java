@@ -67,6 +67,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private MultiThreadIoEventLoopGroup adminGroup;
     private ScheduledExecutorService control;
     private AdminServer admin;
+    private ListenerBinder binder;
     private CompletableFuture<Void> draining;
 
     public ProxyServer(ServerOptions options, Transport transport) {
@@ -112,10 +113,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
                     installer);
-            ListenerTable table = new ListenerTable(listeners);
+            this.binder = binder;
+            binder.publish(new ListenerTable(listeners));
             for (ListenerRuntime l : listeners) {
                 if (l.spec().bindToPort()) {
-                    listenerChannels.put(l.name(), binder.bind(l, table));
+                    listenerChannels.put(l.name(), binder.bind(l));
                 }
             }
             state = State.LIVE;
@@ -157,6 +159,76 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
             throws ConfigException {
         build(snapshot, new Stats(), options, OriginalDestination.supported(transport)).clusters().close();
+    }
+
+    /**
+     * Moves the running server to a new configuration, as an xDS update does (the ADS client's
+     * listener): clusters are updated in place or replaced, every listener's filter chains are
+     * rebuilt and published for new connections, new listeners are bound, removed ones stop
+     * accepting, a listener whose address changed is rebound. Open connections keep the listener,
+     * route and cluster they started with. A listener this data path cannot serve, or cannot bind,
+     * is logged and left out; the rest of the update applies (xds-client has already validated and
+     * NACKed what it could). Runs on the caller's thread (the xDS thread), never an event loop.
+     */
+    public synchronized void apply(ConfigSnapshot next) {
+        Objects.requireNonNull(next, "next");
+        if (binder == null || state == State.DRAINING || next.equals(snapshot)) {
+            return;
+        }
+        ClusterManager cm = clusters;
+        cm.update(next.clusters().stream().filter(c -> supported(c, next)).toList());
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(next, cm, stats,
+                OriginalDestination.supported(transport), problems);
+        for (ConfigProblem p : problems) {
+            LOG.error("update {} rejected by the data path: {}", next.versionInfo(), p);
+        }
+        binder.publish(new ListenerTable(listeners));
+        Map<String, ListenerRuntime> wanted = new LinkedHashMap<>();
+        for (ListenerRuntime l : listeners) {
+            if (l.spec().bindToPort()) {
+                wanted.put(l.name(), l);
+            }
+        }
+        for (String name : List.copyOf(listenerChannels.keySet())) {
+            ListenerRuntime l = wanted.get(name);
+            Channel ch = listenerChannels.get(name);
+            if (l == null || !sameAddress(ch, l)) {
+                LOG.info("listener {}: {}", name, l == null ? "removed, no longer accepting" : "address changed, rebinding");
+                ch.close().awaitUninterruptibly();
+                listenerChannels.remove(name);
+            }
+        }
+        for (ListenerRuntime l : wanted.values()) {
+            if (!listenerChannels.containsKey(l.name())) {
+                try {
+                    listenerChannels.put(l.name(), binder.bind(l));
+                } catch (ListenerBindException e) {
+                    LOG.error("update {}: {}", next.versionInfo(), e.getMessage());
+                }
+            }
+        }
+        snapshot = next;
+        LOG.info("applied configuration version {}: {} listener(s), {} cluster(s)", next.versionInfo(),
+                listenerChannels.size(), cm.all().size());
+    }
+
+    private static boolean supported(io.outrigger.xds.snapshot.ClusterSpec c, ConfigSnapshot next) {
+        if (c.lbPolicy() == io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName.CLUSTER_PROVIDED
+                && c.type() != io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType.ORIGINAL_DST) {
+            LOG.error("update {}: cluster {}: lb_policy CLUSTER_PROVIDED is only served for ORIGINAL_DST clusters; "
+                    + "cluster left out", next.versionInfo(), c.name());
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean sameAddress(Channel ch, ListenerRuntime l) {
+        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+        InetSocketAddress wanted = new InetSocketAddress(java.net.InetAddress.ofLiteral(l.spec().address().address()),
+                l.spec().address().port());
+        return bound.getAddress().equals(wanted.getAddress())
+                && (wanted.getPort() == 0 || bound.getPort() == wanted.getPort());
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
