@@ -84,8 +84,20 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      * @throws ConfigException for configuration the data path cannot serve (one problem each)
      * @throws ListenerBindException when a listener or the admin cannot bind
      */
-    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
+    public void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
+        start(snapshot, configDumpJson, null);
+    }
+
+    /**
+     * Like {@link #start(ConfigSnapshot, Supplier)}, but stays INITIALIZING (so {@code /ready}
+     * answers 503) until {@code warming} completes: the first complete xDS configuration, which
+     * arrives through {@link #apply}, as Envoy waits for its initial fetch before going LIVE.
+     *
+     * @param warming {@code null} to go LIVE once the static listeners are bound
+     */
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson,
+                                   CompletableFuture<?> warming) throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
             throw new IllegalStateException("state: " + state + " (expected: PRE_INITIALIZING)");
@@ -120,15 +132,28 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     listenerChannels.put(l.name(), binder.bind(l));
                 }
             }
-            state = State.LIVE;
             ok = true;
-            LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
-                    listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
+            if (warming == null) {
+                goLive();
+            } else {
+                LOG.info("static listeners bound; waiting for the first xDS configuration before going LIVE");
+                warming.whenComplete((v, e) -> goLive());
+            }
         } finally {
             if (!ok) {
                 stopNow();
             }
         }
+    }
+
+    private synchronized void goLive() {
+        if (state != State.INITIALIZING) {
+            return;
+        }
+        state = State.LIVE;
+        LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
+                listenerChannels.size(), clusters.all().size(), transport.name(), options.concurrency(),
+                admin.address());
     }
 
     private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
