@@ -65,6 +65,11 @@ public final class Main implements Callable<Integer> {
         return new CommandLine(new Main()).execute(args);
     }
 
+    /** Runs the command with its output and error text going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
