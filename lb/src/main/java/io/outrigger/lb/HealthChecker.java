@@ -19,9 +19,12 @@ import java.util.random.RandomGenerator;
 
 /**
  * Active health checking of one cluster's hosts. A dedicated scheduler thread (never an event
- * loop) starts a round every {@code interval} plus jitter; each probe runs on its own virtual
- * thread with JDK sockets or {@link HttpClient}, and its result comes back to the scheduler
- * thread, which alone keeps the per-host streaks. Verdicts are written to {@link HostState} and
+ * loop) runs one probing session per host, as Envoy does: probe, wait for the verdict (bounded by
+ * {@code timeout}), then wait {@code interval} plus a random jitter before the next probe, so a
+ * slow host never has two probes in flight and probes of many hosts spread out. Each probe runs on
+ * a virtual thread with JDK sockets or {@link HttpClient}; verdicts come back to the scheduler
+ * thread, which alone keeps the per-host streaks. Every {@code interval} the scheduler also picks
+ * up hosts that joined. Verdicts are written to {@link HostState} and
  * the cluster's picker is rebuilt once per batch of changes, so the pickers see failed hosts as
  * unhealthy in Envoy's arithmetic.
  *
@@ -39,8 +42,8 @@ public final class HealthChecker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    /** Scheduler thread only. */
-    private final Map<HostState, Streak> streaks = new HashMap<>();
+    /** Hosts with a running probing session and their streaks. Scheduler thread only. */
+    private final Map<HostState, Streak> sessions = new HashMap<>();
     private boolean refreshQueued;
     private volatile OutlierDetector unejectOnPass;
     private volatile boolean closed;
@@ -80,33 +83,47 @@ public final class HealthChecker implements AutoCloseable {
         return this;
     }
 
-    /** Starts probing: the first round runs now. */
+    /** Starts probing: every current host is probed now. */
     public void start() {
         cluster.states().setNewHostsPendingHealthCheck(true);
-        scheduler.execute(this::round);
+        scheduler.execute(this::discover);
     }
 
-    private void round() {
+    /** Starts a session for each host without one; runs every interval. */
+    private void discover() {
         if (closed) {
             return;
         }
         for (HostState s : cluster.states().all()) {
-            probes.execute(() -> {
-                Verdict verdict = probe(s.host());
-                if (!closed) {
-                    scheduler.execute(() -> onResult(s, verdict));
-                }
-            });
+            if (!sessions.containsKey(s)) {
+                sessions.put(s, new Streak());
+                launch(s);
+            }
         }
+        scheduler.schedule(this::discover, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void launch(HostState s) {
+        if (closed) {
+            return;
+        }
+        probes.execute(() -> {
+            Verdict verdict = probe(s.host());
+            if (!closed) {
+                scheduler.execute(() -> onResult(s, verdict));
+            }
+        });
+    }
+
+    private long nextDelayMillis() {
         long jitter = config.intervalJitter().toMillis();
-        long delay = config.interval().toMillis() + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
-        scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+        return config.interval().toMillis() + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
     }
 
     private Verdict probe(Host host) {
         attempts.increment();
         Verdict verdict = switch (config.probe()) {
-            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host);
+            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host, tcp);
             case HealthCheckConfig.HttpProbe httpProbe -> httpProbe(host, httpProbe);
         };
         if (verdict == Verdict.FAIL) {
@@ -115,9 +132,32 @@ public final class HealthChecker implements AutoCloseable {
         return verdict;
     }
 
-    private Verdict tcpProbe(Host host) {
+    private Verdict tcpProbe(Host host, HealthCheckConfig.TcpProbe probe) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
+            byte[] send = probe.send();
+            if (send.length > 0) {
+                socket.getOutputStream().write(send);
+                socket.getOutputStream().flush();
+            }
+            if (!probe.expectsReply()) {
+                return Verdict.PASS;
+            }
+            byte[] buf = new byte[4096];
+            int length = 0;
+            while (!probe.matches(buf, length)) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0 || length == buf.length) {
+                    return Verdict.FAIL;
+                }
+                socket.setSoTimeout((int) leftMillis);
+                int n = socket.getInputStream().read(buf, length, buf.length - length);
+                if (n < 0) {
+                    return Verdict.FAIL;
+                }
+                length += n;
+            }
             return Verdict.PASS;
         } catch (IOException e) {
             return Verdict.FAIL;
@@ -144,10 +184,11 @@ public final class HealthChecker implements AutoCloseable {
     private void onResult(HostState s, Verdict verdict) {
         boolean ok = verdict != Verdict.FAIL;
         if (cluster.state(s.host()) != s) {
-            streaks.remove(s);
-            return; // the host left the cluster while being probed
+            sessions.remove(s);
+            return; // the host left the cluster: its session ends
         }
-        Streak streak = streaks.computeIfAbsent(s, k -> new Streak());
+        Streak streak = sessions.computeIfAbsent(s, k -> new Streak());
+        scheduler.schedule(() -> launch(s), nextDelayMillis(), TimeUnit.MILLISECONDS);
         boolean changed = false;
         if (ok) {
             streak.successes++;

@@ -63,4 +63,13 @@ class ConfigValidationTest {
         assertThatThrownBy(() -> new CircuitBreakerThresholds(-1, 1, 1, 1, null))
                 .hasMessage("maxConnections: -1 (expected: >= 0)");
     }
+
+    @Test
+    void tcpProbesWithTheSameBytesAreEqualSoIdenticalUpdatesCompareEqual() {
+        HealthCheckConfig.TcpProbe a = new HealthCheckConfig.TcpProbe(new byte[] {1, 2}, java.util.List.of(new byte[] {3}));
+        HealthCheckConfig.TcpProbe b = new HealthCheckConfig.TcpProbe(new byte[] {1, 2}, java.util.List.of(new byte[] {3}));
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(new HealthCheckConfig.TcpProbe(new byte[] {1, 2}, java.util.List.of(new byte[] {4})));
+        assertThat(new HealthCheckConfig.TcpProbe()).isEqualTo(new HealthCheckConfig.TcpProbe());
+    }
 }

@@ -201,4 +201,72 @@ class HealthCheckerTest {
         await().atMost(WAIT).until(() -> !lb.state(hosts.get(0)).ejected());
         await().atMost(WAIT).until(() -> picked(30).contains(hosts.get(0)));
     }
+
+    @Test
+    void aSlowHostNeverHasTwoProbesInFlight() throws IOException {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/healthz", exchange -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300); // six probe intervals
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            served.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        closeables.add(() -> server.stop(0));
+        Host slow = Host.of("127.0.0.1", server.getAddress().getPort());
+        lb.update(flat(List.of(slow)));
+        checker(HealthCheckConfig.HttpProbe.of("/healthz"), 3, 1).start();
+        await().atMost(WAIT).until(() -> served.get() >= 4);
+        assertThat(maxInFlight.get()).isEqualTo(1);
+    }
+
+    @Test
+    void tcpCheckWithPayloadPassesOnlyWhenTheExpectedBlocksComeBackInOrder() throws IOException {
+        // A tiny "PING" -> "+PONG" server, as a Redis-style TCP health check would expect.
+        java.util.concurrent.atomic.AtomicReference<String> reply = new java.util.concurrent.atomic.AtomicReference<>("+PONG\r\n");
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            byte[] in = new byte[4];
+                            new java.io.DataInputStream(s.getInputStream()).readFully(in);
+                            if (new String(in, java.nio.charset.StandardCharsets.US_ASCII).equals("PING")) {
+                                s.getOutputStream().write(reply.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            }
+                        } catch (IOException ignored) {
+                            // the probe gave up: nothing to answer
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        Host redis = Host.of("127.0.0.1", server.getLocalPort());
+        lb.update(flat(List.of(redis)));
+        HealthCheckConfig.TcpProbe probe = new HealthCheckConfig.TcpProbe(
+                "PING".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                List.of("+".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        "PONG".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        HealthChecker hc = checker(probe, 2, 1);
+        hc.start();
+        await().atMost(WAIT).until(() -> hc.attempts() >= 3);
+        assertThat(lb.state(redis).failedActiveHealthCheck()).isFalse();
+        reply.set("-ERR loading\r\n");
+        await().atMost(WAIT).until(() -> lb.state(redis).failedActiveHealthCheck());
+    }
 }

@@ -8,7 +8,9 @@ import io.outrigger.proxy.transport.Transport;
 import io.outrigger.xds.config.BootstrapLoader;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
+import io.outrigger.xds.ads.AdsClient;
 import io.outrigger.xds.config.LoadedBootstrap;
+import io.outrigger.xds.config.XdsBootstrap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.Security;
@@ -63,6 +65,11 @@ public final class Main implements Callable<Integer> {
         return new CommandLine(new Main()).execute(args);
     }
 
+    /** Runs the command with its output and error text going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -114,12 +121,25 @@ public final class Main implements Callable<Integer> {
                         Clock.systemUTC()))
                 .withConcurrency(loops).withDrainTime(Duration.ofSeconds(drainTimeSeconds)).withCommandLine(cli);
         ProxyServer server = new ProxyServer(options, Transport.detect());
+        AdsClient ads = null;
         try {
-            server.start(loaded.snapshot(), loaded::configDumpJson);
+            // dynamic_resources with ads_config: the ADS client feeds every new snapshot to the server.
+            ads = XdsBootstrap.adsClient(loaded).map(b -> b.listener(server::apply).build()).orElse(null);
+            server.start(loaded.snapshot(), loaded::configDumpJson, ads == null ? null : ads.ready());
+            if (ads != null) {
+                ads.start();
+                server.terminated().thenRun(ads::close);
+            }
         } catch (ConfigException e) {
+            if (ads != null) {
+                ads.close();
+            }
             printProblems(err, e);
             return 1;
         } catch (ListenerBindException e) {
+            if (ads != null) {
+                ads.close();
+            }
             err.println(configPath + ": " + e.getMessage());
             err.flush();
             return 1;

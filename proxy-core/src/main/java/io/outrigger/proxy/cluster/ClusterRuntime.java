@@ -28,7 +28,7 @@ import java.util.Objects;
  * by a volatile write; event loops read it once per connection without locks.
  */
 public final class ClusterRuntime {
-    private final ClusterSpec spec;
+    private volatile ClusterSpec spec;
     private final LbPolicy policy;
     private final ClusterStats stats;
     private final ClusterLoadBalancer loadBalancer;
@@ -40,7 +40,12 @@ public final class ClusterRuntime {
     private final InetSocketAddress bindSourceV6;
     private volatile HostSet hostSet;
 
-    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
+    /**
+     * @param initial the membership from the configuration itself (STATIC, EDS), not counted as an
+     *                update; empty for DNS and ORIGINAL_DST clusters
+     */
+    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory,
+                   Membership initial) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.stats = Objects.requireNonNull(stats, "stats");
@@ -69,7 +74,7 @@ public final class ClusterRuntime {
         this.bindSource = source;
         this.bindSourceV4 = v4;
         this.bindSourceV6 = v6;
-        update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
+        publish(initial);
     }
 
     public String name() {
@@ -91,6 +96,15 @@ public final class ClusterRuntime {
     /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} wants it (at least 1 ms). */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    /**
+     * An EDS (or STATIC) update that changes only the endpoints: same runtime, new hosts (the bind
+     * sources stay valid: any other change replaces the runtime). Control thread.
+     */
+    void updateEndpoints(ClusterSpec next) {
+        spec = next;
+        update(MembershipAdapter.fromAssignment(next.loadAssignment()));
     }
 
     /** Whether this is an ORIGINAL_DST cluster: connections go to their own original destination. */
@@ -137,6 +151,11 @@ public final class ClusterRuntime {
      * stats (Envoy keeps a host's counters across updates that keep the host). Control thread only.
      */
     synchronized void update(Membership membership) {
+        publish(membership);
+        stats.updateSuccess().increment();
+    }
+
+    private void publish(Membership membership) {
         HostSet previous = hostSet;
         List<UpstreamHost> hosts = new ArrayList<>();
         Map<Host, UpstreamHost> byHost = new HashMap<>();
@@ -163,8 +182,5 @@ public final class ClusterRuntime {
         loadBalancer.update(membership);
         stats.membershipTotal().add(hosts.size() - stats.membershipTotal().sum());
         stats.membershipHealthy().add(healthy - stats.membershipHealthy().sum());
-        if (previous != null) {
-            stats.updateSuccess().increment();
-        }
     }
 }

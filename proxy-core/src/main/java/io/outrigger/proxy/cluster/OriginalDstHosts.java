@@ -16,21 +16,48 @@ import java.util.concurrent.ConcurrentHashMap;
  * dropped by {@link #cleanup} once unused, as Envoy does every {@code cleanup_interval} (5 s).
  */
 final class OriginalDstHosts {
-    private final ConcurrentHashMap<InetSocketAddress, UpstreamHost> hosts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, Tracked> hosts = new ConcurrentHashMap<>();
 
-    UpstreamHost host(InetSocketAddress destination) {
-        UpstreamHost h = hosts.get(destination);
-        return h != null ? h : hosts.computeIfAbsent(destination, d -> new UpstreamHost(
-                new Host(NetUtil.toAddressString(d.getAddress()), d.getPort(), 1, HealthStatus.HEALTHY,
-                        Locality.UNKNOWN, 0, Map.of()), d, HostStats.create()));
+    /** A host and whether a connection used it since the last cleanup. */
+    private static final class Tracked {
+        final UpstreamHost host;
+        volatile boolean used = true;
+
+        Tracked(UpstreamHost host) {
+            this.host = host;
+        }
     }
 
-    /** Forgets hosts with no open connection. Control thread. */
+    UpstreamHost host(InetSocketAddress destination) {
+        Tracked t = hosts.get(destination);
+        if (t == null) {
+            t = hosts.computeIfAbsent(destination, d -> new Tracked(new UpstreamHost(
+                    new Host(NetUtil.toAddressString(d.getAddress()), d.getPort(), 1, HealthStatus.HEALTHY,
+                            Locality.UNKNOWN, 0, Map.of()), d, HostStats.create())));
+        }
+        t.used = true;
+        return t.host;
+    }
+
+    /**
+     * Envoy's cleanup: a host not used since the previous cleanup and with no open connection is
+     * forgotten; the others are marked unused for the next round. Control thread.
+     */
     void cleanup() {
-        hosts.values().removeIf(h -> h.stats().cxActive().sum() == 0);
+        hosts.values().removeIf(t -> {
+            if (t.used || t.host.stats().cxActive().sum() > 0) {
+                t.used = false;
+                return false;
+            }
+            return true;
+        });
     }
 
     List<UpstreamHost> snapshot() {
-        return List.copyOf(hosts.values());
+        List<UpstreamHost> out = new java.util.ArrayList<>(hosts.size());
+        for (Tracked t : hosts.values()) {
+            out.add(t.host);
+        }
+        return out;
     }
 }

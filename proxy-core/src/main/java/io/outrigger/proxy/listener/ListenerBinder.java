@@ -29,7 +29,7 @@ public final class ListenerBinder {
     private final Class<? extends ServerChannel> serverChannelClass;
     private final ByteBufAllocator allocator;
     private final TcpProxyInstaller installer;
-    private final ListenerHandoff handoff;
+    private volatile ListenerHandoff published = ListenerHandoff.NONE;
 
     /** SOL_IP (0), IP_TRANSPARENT (19). */
     static final IntegerUnixChannelOption IP_TRANSPARENT = new IntegerUnixChannelOption("IP_TRANSPARENT", 0, 19);
@@ -38,21 +38,27 @@ public final class ListenerBinder {
 
     public ListenerBinder(EventLoopGroup workers, Class<? extends ServerChannel> serverChannelClass,
                           ByteBufAllocator allocator, TcpProxyInstaller installer) {
-        this(workers, serverChannelClass, allocator, installer, ListenerHandoff.NONE);
-    }
-
-    /** @param handoff where listeners with {@code use_original_dst} hand connections over to */
-    public ListenerBinder(EventLoopGroup workers, Class<? extends ServerChannel> serverChannelClass,
-                          ByteBufAllocator allocator, TcpProxyInstaller installer, ListenerHandoff handoff) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.serverChannelClass = Objects.requireNonNull(serverChannelClass, "serverChannelClass");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.installer = Objects.requireNonNull(installer, "installer");
-        this.handoff = Objects.requireNonNull(handoff, "handoff");
     }
 
     /**
-     * Binds {@code listener} and waits for the result.
+     * Publishes the listeners of a new configuration: connections accepted from now on use them
+     * (their filter chains, clusters and hand-off targets); open connections keep what they have.
+     * Publish before binding a listener that is new in it.
+     */
+    public void publish(ListenerHandoff next) {
+        published = Objects.requireNonNull(next, "next");
+    }
+
+    ListenerHandoff published() {
+        return published;
+    }
+
+    /**
+     * Binds {@code listener} (of the published configuration) and waits for the result.
      *
      * @return the bound server channel
      * @throws ListenerBindException naming the listener and address when the bind fails
@@ -70,7 +76,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(listener, handoff, installer));
+                .childHandler(new ListenerInitializer(this, listener.name(), installer));
         boolean unix = UnixChannel.class.isAssignableFrom(serverChannelClass);
         boolean v6 = address.getAddress() instanceof Inet6Address;
         if (listener.spec().transparent()) {

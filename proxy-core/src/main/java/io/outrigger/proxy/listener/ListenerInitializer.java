@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs for every accepted connection of one listener: restores the original destination when the
+ * Runs for every accepted connection of one listener, as the last published configuration has it
+ * (open connections keep the one they started with): restores the original destination when the
  * listener asks for it ({@code original_dst} listener filter, {@code use_original_dst}), hands the
  * connection over to the listener that owns that destination when {@code use_original_dst} is
  * set, counts it on the listener that serves it, picks that listener's filter chain from the
@@ -20,34 +21,34 @@ import org.slf4j.LoggerFactory;
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ServingListener self;
-    private final boolean restoresOriginalDst;
-    private final boolean handsOff;
-    private final boolean transparent;
-    private final ListenerHandoff handoff;
+    private final ListenerBinder binder;
+    private final String name;
     private final TcpProxyInstaller installer;
 
-    ListenerInitializer(ListenerRuntime listener, ListenerHandoff handoff, TcpProxyInstaller installer) {
-        Objects.requireNonNull(listener, "listener");
-        this.self = new ServingListener(listener);
-        this.restoresOriginalDst = listener.spec().restoresOriginalDst();
-        this.handsOff = listener.spec().useOriginalDst();
-        this.transparent = listener.spec().transparent();
-        this.handoff = Objects.requireNonNull(handoff, "handoff");
+    ListenerInitializer(ListenerBinder binder, String name, TcpProxyInstaller installer) {
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.name = Objects.requireNonNull(name, "name");
         this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        // One read of the published listeners per connection: the connection sees one configuration.
+        ListenerHandoff listeners = binder.published();
+        ServingListener accepting = listeners.named(name);
+        if (accepting == null) {
+            ch.close(); // removed by an update while this socket was being closed
+            return;
+        }
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
         InetSocketAddress original = null;
-        ServingListener serving = self;
-        if (restoresOriginalDst) {
-            original = OriginalDestination.restore(ch, transparent);
+        ServingListener serving = accepting;
+        if (accepting.restoresOriginalDst()) {
+            original = OriginalDestination.restore(ch, accepting.transparent());
             if (original != null) {
                 destination = original;
-                if (handsOff) {
-                    ServingListener owner = handoff.target(original);
+                if (accepting.handsOff()) {
+                    ServingListener owner = listeners.target(original);
                     if (owner != null) {
                         serving = owner;
                     }

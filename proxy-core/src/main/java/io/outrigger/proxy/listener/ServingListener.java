@@ -4,13 +4,17 @@ import io.netty.channel.ChannelFutureListener;
 import java.util.Objects;
 
 /**
- * A listener as a destination for accepted connections: its runtime and the one close listener
- * that keeps its connection gauges, shared by all its connections so that accepting or closing
- * a connection allocates nothing here.
+ * A listener as a destination for accepted connections: its runtime, what it does with a new
+ * connection's destination (read once from the spec), and the one close listener that keeps its
+ * connection gauges, shared by all its connections so that accepting or closing a connection
+ * allocates nothing here.
  */
 final class ServingListener {
     private final ListenerRuntime runtime;
     private final ChannelFutureListener onClose;
+    private final boolean restoresOriginalDst;
+    private final boolean handsOff;
+    private final boolean transparent;
 
     ServingListener(ListenerRuntime runtime) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -18,6 +22,9 @@ final class ServingListener {
             runtime.stats().downstreamCxActive().decrement();
             runtime.stats().downstreamCxDestroy().increment();
         };
+        this.restoresOriginalDst = runtime.spec().restoresOriginalDst();
+        this.handsOff = runtime.spec().useOriginalDst();
+        this.transparent = runtime.spec().transparent();
     }
 
     ListenerRuntime runtime() {
@@ -26,5 +33,20 @@ final class ServingListener {
 
     ChannelFutureListener onClose() {
         return onClose;
+    }
+
+    /** {@code original_dst} listener filter, or implied by {@code use_original_dst}. */
+    boolean restoresOriginalDst() {
+        return restoresOriginalDst;
+    }
+
+    /** {@code use_original_dst}: hands connections over to the listener of their original destination. */
+    boolean handsOff() {
+        return handsOff;
+    }
+
+    /** {@code transparent}: TPROXY delivers connections with their original destination as local address. */
+    boolean transparent() {
+        return transparent;
     }
 }

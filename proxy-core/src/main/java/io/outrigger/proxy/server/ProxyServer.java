@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private MultiThreadIoEventLoopGroup adminGroup;
     private ScheduledExecutorService control;
     private AdminServer admin;
+    private ListenerBinder binder;
     private CompletableFuture<Void> draining;
 
     public ProxyServer(ServerOptions options, Transport transport) {
@@ -82,8 +84,20 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      * @throws ConfigException for configuration the data path cannot serve (one problem each)
      * @throws ListenerBindException when a listener or the admin cannot bind
      */
-    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
+    public void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
+        start(snapshot, configDumpJson, null);
+    }
+
+    /**
+     * Like {@link #start(ConfigSnapshot, Supplier)}, but stays INITIALIZING (so {@code /ready}
+     * answers 503) until {@code warming} completes: the first complete xDS configuration, which
+     * arrives through {@link #apply}, as Envoy waits for its initial fetch before going LIVE.
+     *
+     * @param warming {@code null} to go LIVE once the static listeners are bound
+     */
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson,
+                                   CompletableFuture<?> warming) throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
             throw new IllegalStateException("state: " + state + " (expected: PRE_INITIALIZING)");
@@ -110,22 +124,37 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
-                    installer, ListenerHandoff.of(listeners));
+                    installer);
+            this.binder = binder;
+            binder.publish(ListenerHandoff.of(listeners));
             for (ListenerRuntime l : listeners) {
                 if (l.spec().bindToPort()) {
                     listenerChannels.put(l.name(), binder.bind(l));
                 }
                 // bind_to_port: false listeners own no socket: they receive what a use_original_dst listener hands over.
             }
-            state = State.LIVE;
             ok = true;
-            LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
-                    listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
+            if (warming == null) {
+                goLive();
+            } else {
+                LOG.info("static listeners bound; waiting for the first xDS configuration before going LIVE");
+                warming.whenComplete((v, e) -> goLive());
+            }
         } finally {
             if (!ok) {
                 stopNow();
             }
         }
+    }
+
+    private synchronized void goLive() {
+        if (state != State.INITIALIZING) {
+            return;
+        }
+        state = State.LIVE;
+        LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
+                listenerChannels.size(), clusters.all().size(), transport.name(), options.concurrency(),
+                admin.address());
     }
 
     private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
@@ -156,6 +185,83 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
             throws ConfigException {
         build(snapshot, new Stats(), options, transport.nativeSockets()).clusters().close();
+    }
+
+    /**
+     * Moves the running server to a new configuration, as an xDS update does (the ADS client's
+     * listener): clusters are updated in place or replaced, every listener's filter chains are
+     * rebuilt and published for new connections, new listeners are bound, removed ones stop
+     * accepting, a listener whose address changed is rebound. Open connections keep the listener,
+     * route and cluster they started with. A listener this data path cannot serve, or cannot bind,
+     * is logged and left out; the rest of the update applies (xds-client has already validated and
+     * NACKed what it could). Runs on the caller's thread (the xDS thread), never an event loop.
+     */
+    public synchronized void apply(ConfigSnapshot next) {
+        Objects.requireNonNull(next, "next");
+        if (binder == null || state == State.DRAINING || next.equals(snapshot)) {
+            return;
+        }
+        ClusterManager cm = clusters;
+        cm.update(next.clusters().stream().filter(c -> supported(c, next)).toList());
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(next, cm, stats,
+                transport.nativeSockets(), problems);
+        for (ConfigProblem p : problems) {
+            LOG.error("update {} rejected by the data path: {}", next.versionInfo(), p);
+        }
+        binder.publish(ListenerHandoff.of(listeners));
+        Map<String, ListenerRuntime> wanted = new LinkedHashMap<>();
+        for (ListenerRuntime l : listeners) {
+            if (l.spec().bindToPort()) {
+                wanted.put(l.name(), l);
+            }
+        }
+        Map<String, Boolean> wasTransparent = new HashMap<>();
+        for (var l : snapshot.listeners()) {
+            wasTransparent.put(l.name(), l.transparent());
+        }
+        for (String name : List.copyOf(listenerChannels.keySet())) {
+            ListenerRuntime l = wanted.get(name);
+            Channel ch = listenerChannels.get(name);
+            // IP_TRANSPARENT is set when the socket is bound: a change of transparent needs a new socket.
+            boolean transparencyChanged = l != null && !Boolean.valueOf(l.spec().transparent()).equals(wasTransparent.get(name));
+            if (l == null || !sameAddress(ch, l) || transparencyChanged) {
+                LOG.info("listener {}: {}", name, l == null ? "removed, no longer accepting"
+                        : transparencyChanged ? "transparent changed, rebinding" : "address changed, rebinding");
+                ch.close().awaitUninterruptibly();
+                listenerChannels.remove(name);
+            }
+        }
+        for (ListenerRuntime l : wanted.values()) {
+            if (!listenerChannels.containsKey(l.name())) {
+                try {
+                    listenerChannels.put(l.name(), binder.bind(l));
+                } catch (ListenerBindException e) {
+                    LOG.error("update {}: {}", next.versionInfo(), e.getMessage());
+                }
+            }
+        }
+        snapshot = next;
+        LOG.info("applied configuration version {}: {} listener(s), {} cluster(s)", next.versionInfo(),
+                listenerChannels.size(), cm.all().size());
+    }
+
+    private static boolean supported(io.outrigger.xds.snapshot.ClusterSpec c, ConfigSnapshot next) {
+        if (c.lbPolicy() == io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName.CLUSTER_PROVIDED
+                && c.type() != io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType.ORIGINAL_DST) {
+            LOG.error("update {}: cluster {}: lb_policy CLUSTER_PROVIDED is only served for ORIGINAL_DST clusters; "
+                    + "cluster left out", next.versionInfo(), c.name());
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean sameAddress(Channel ch, ListenerRuntime l) {
+        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+        InetSocketAddress wanted = new InetSocketAddress(java.net.InetAddress.ofLiteral(l.spec().address().address()),
+                l.spec().address().port());
+        return bound.getAddress().equals(wanted.getAddress())
+                && (wanted.getPort() == 0 || bound.getPort() == wanted.getPort());
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */

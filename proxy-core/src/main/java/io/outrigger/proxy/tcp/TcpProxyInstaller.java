@@ -38,8 +38,4 @@ public final class TcpProxyInstaller {
         downstream.pipeline().addLast("tcp_proxy", new RelayHandler(
                 new TcpSession(downstream, route, context, originalDestination), TcpSession.Side.DOWNSTREAM));
     }
-
-    public TcpProxyContext context() {
-        return context;
-    }
 }
