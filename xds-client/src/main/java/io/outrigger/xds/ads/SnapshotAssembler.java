@@ -115,7 +115,7 @@ final class SnapshotAssembler {
                 if (d.type() == XdsResourceType.CLUSTER_LOAD_ASSIGNMENT) {
                     LoadAssignmentSpec la = inputs.get(i) instanceof LoadAssignmentSpec l
                             ? l : LoadAssignmentSpec.empty(d.name());
-                    return new ClusterSpec(c.name(), c.type(), c.connectTimeout(), c.lbPolicy(), la);
+                    return new ClusterSpec(c.name(), c.type(), c.connectTimeout(), c.lbPolicy(), la, c.http());
                 }
             }
         }

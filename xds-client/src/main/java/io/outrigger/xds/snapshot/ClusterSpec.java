@@ -8,9 +8,10 @@ import java.util.Objects;
  *
  * @param loadAssignment the endpoints; for EDS clusters the last assignment received, or an empty
  *                       one while warming; for ORIGINAL_DST empty
+ * @param http upstream HTTP protocol, circuit breakers and outlier detection
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
-                          LoadAssignmentSpec loadAssignment) {
+                          LoadAssignmentSpec loadAssignment, UpstreamHttpSpec http) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -23,5 +24,16 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(loadAssignment, "loadAssignment");
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** A cluster with Envoy's HTTP defaults (HTTP/1.1 upstream, default circuit breakers, no outlier detection). */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, UpstreamHttpSpec.DEFAULTS);
+    }
+
+    public ClusterSpec withHttp(UpstreamHttpSpec h) {
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, loadAssignment, h);
     }
 }
