@@ -19,14 +19,12 @@ public final class ListenerBinder {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannelClass;
     private final ByteBufAllocator allocator;
-    private final TcpProxyInstaller installer;
 
     public ListenerBinder(EventLoopGroup workers, Class<? extends ServerChannel> serverChannelClass,
-                          ByteBufAllocator allocator, TcpProxyInstaller installer) {
+                          ByteBufAllocator allocator) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.serverChannelClass = Objects.requireNonNull(serverChannelClass, "serverChannelClass");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     /**
@@ -48,7 +46,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(listener, installer));
+                .childHandler(new ListenerInitializer(listener));
         var future = b.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new ListenerBindException(listener.name(), listener.spec().address().toString(), future.cause());

@@ -6,6 +6,7 @@ import io.outrigger.proxy.admin.AdminServer;
 import io.outrigger.proxy.admin.AdminView;
 import io.outrigger.proxy.cluster.ClusterManager;
 import io.outrigger.proxy.cluster.ClusterRuntime;
+import io.outrigger.proxy.http.HttpContext;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
 import io.outrigger.proxy.listener.ListenerRuntime;
@@ -57,6 +58,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private volatile State state = State.PRE_INITIALIZING;
     private volatile Supplier<String> configDump = () -> "{}\n";
     private volatile ClusterManager clusters;
+    private HttpContext http;
     private volatile ConfigSnapshot snapshot;
     private Instant startedAt;
     private MultiThreadIoEventLoopGroup workers;
@@ -96,10 +98,16 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems);
+        TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
+                options.random(), options.nanoClock(), sessions));
+        HttpContext httpContext = new HttpContext(cm, stats, transport.socketChannelClass(), options.random(),
+                options.nanoClock(), options.clock());
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems, installer, httpContext);
         if (!problems.isEmpty()) {
+            httpContext.close();
             throw new ConfigException(problems);
         }
+        http = httpContext;
         clusters = cm;
         boolean ok = false;
         try {
@@ -112,10 +120,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             adminGroup = transport.newGroup(1, "admin");
             admin = AdminServer.bind(snapshot.admin().address(), adminGroup, transport.serverChannelClass(), this);
             cm.startDns(control, options.dnsRefreshRate());
-            TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
-                    options.random(), options.nanoClock(), sessions));
-            ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
-                    installer);
+            ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator());
             for (ListenerRuntime l : listeners) {
                 listenerChannels.put(l.name(), binder.bind(l));
             }
@@ -212,6 +217,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
         if (clusters != null) {
             clusters.close();
+        }
+        if (http != null) {
+            http.close();
         }
         if (control != null) {
             control.shutdownNow();

@@ -1,6 +1,12 @@
 package io.outrigger.proxy.server;
 
 import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.http.HttpChain;
+import io.outrigger.proxy.http.HttpContext;
+import io.outrigger.proxy.http.HttpInstaller;
+import io.outrigger.proxy.listener.NetworkChain;
+import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.xds.snapshot.HttpConnectionManagerSpec;
 import io.outrigger.proxy.listener.FilterChainSelector;
 import io.outrigger.proxy.listener.ListenerRuntime;
 import io.outrigger.proxy.stats.ListenerStats;
@@ -34,7 +40,8 @@ final class RuntimeBuilder {
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           List<ConfigProblem> problems) {
+                                           List<ConfigProblem> problems, TcpProxyInstaller tcpInstaller,
+                                           HttpContext http) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -55,18 +62,18 @@ final class RuntimeBuilder {
                 problems.add(problem(snapshot, l, field(at, "bind_to_port"),
                         "false is not supported by the data path yet (expected: true)"));
             }
-            List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
+            List<FilterChainSelector.Candidate<NetworkChain>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
                 FilterChainSpec chain = l.filterChains().get(j);
-                TcpProxyRoute route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
-                        tcpStats, problems);
+                NetworkChain route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
+                        tcpStats, problems, tcpInstaller, http);
                 if (route != null) {
                     candidates.add(new FilterChainSelector.Candidate<>(chain.match(), route));
                 }
             }
-            TcpProxyRoute defaultRoute = l.defaultFilterChain() == null ? null
+            NetworkChain defaultRoute = l.defaultFilterChain() == null ? null
                     : route(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
-                    tcpStats, problems);
+                    tcpStats, problems, tcpInstaller, http);
             if (problems.size() > before) {
                 continue;
             }
@@ -77,12 +84,12 @@ final class RuntimeBuilder {
         return out;
     }
 
-    private static TcpProxyRoute route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
-                                       ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
-                                       List<ConfigProblem> problems) {
+    private static NetworkChain route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
+                                      ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
+                                      List<ConfigProblem> problems, TcpProxyInstaller tcpInstaller, HttpContext http) {
         if (chain.filters().size() != 1) {
             problems.add(problem(snapshot, l, field(at, "filters"), chain.filters().size()
-                    + " network filters (expected: exactly one, a tcp_proxy; filter stacks are not supported yet)"));
+                    + " network filters (expected: exactly one, a tcp_proxy or an http_connection_manager; filter stacks are not supported yet)"));
             return null;
         }
         NetworkFilterSpec filter = chain.filters().getFirst();
@@ -93,7 +100,17 @@ final class RuntimeBuilder {
                     weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
                 }
                 TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
-                yield new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                TcpProxyRoute route = new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                yield ch -> tcpInstaller.install(ch, route);
+            }
+            case HttpConnectionManagerSpec hcm -> {
+                try {
+                    HttpChain httpChain = new HttpChain(hcm, http);
+                    yield ch -> HttpInstaller.install(ch, httpChain);
+                } catch (IllegalArgumentException e) {
+                    problems.add(problem(snapshot, l, field(at, "filters[0].typed_config"), e.getMessage()));
+                    yield null;
+                }
             }
         };
     }
