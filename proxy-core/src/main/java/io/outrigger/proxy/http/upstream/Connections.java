@@ -38,7 +38,6 @@ final class Connections {
         }
         host.stats().cxConnectFail().increment();
         closed(cluster, host);
-        cluster.breaker().releaseConnection();
         cluster.reportLocalFailure(host.host());
     }
 

@@ -28,6 +28,10 @@ final class H1Pool {
     private final Class<? extends SocketChannel> channelClass;
     private final ArrayDeque<Conn> idle = new ArrayDeque<>();
     private final ArrayDeque<H1Attempt> pending = new ArrayDeque<>();
+    /** Open or opening connections of this pool. */
+    private int connections;
+    /** Connections opened beyond max_connections (not counted in the circuit breaker). */
+    private int uncounted;
 
     H1Pool(EventLoop loop, UpstreamHost host, ClusterHttp cluster, Class<? extends SocketChannel> channelClass) {
         this.loop = loop;
@@ -48,6 +52,11 @@ final class H1Pool {
         }
         if (cluster.breaker().tryAcquireConnection()) {
             connect(a);
+        } else if (connections == 0) {
+            // As Envoy's pools do: a pool with no connection at all always gets one, or its pending
+            // requests could wait forever for connections held by other event loops.
+            connect(a);
+            uncounted++;
         } else if (cluster.breaker().tryAcquirePendingRequest()) {
             pending.add(a);
         } else {
@@ -58,6 +67,7 @@ final class H1Pool {
     }
 
     private void connect(H1Attempt a) {
+        connections++;
         Connections.connecting(cluster, host);
         Conn conn = new Conn();
         ChannelFuture f = Connections.bootstrap(loop, channelClass, cluster, new ChannelInitializer<Channel>() {
@@ -77,6 +87,8 @@ final class H1Pool {
                     conn.assign(a);
                 }
             } else {
+                connections--;
+                releaseBreakerSlot();
                 Connections.connectFailed(cluster, host, done.cause());
                 a.fail(UpstreamCallbacks.Failure.CONNECT_FAILURE, done.cause());
                 servePending();
@@ -127,6 +139,14 @@ final class H1Pool {
                 continue;
             }
             connect(next);
+        }
+    }
+
+    private void releaseBreakerSlot() {
+        if (uncounted > 0) {
+            uncounted--;
+        } else {
+            cluster.breaker().releaseConnection();
         }
     }
 
@@ -182,8 +202,9 @@ final class H1Pool {
             cancelIdle();
             if (connected) {
                 connected = false;
+                connections--;
+                releaseBreakerSlot();
                 Connections.closed(cluster, host);
-                cluster.breaker().releaseConnection();
             }
             H1Attempt a = current;
             current = null;

@@ -49,12 +49,11 @@ final class H2Pool {
             waiting.add(a);
         } else if (ready && connection.isActive()) {
             waiting.add(a); // every stream slot is taken: wait for one to end
-        } else if (cluster.breaker().tryAcquireConnection()) {
+        } else {
+            // One connection per loop and host: it is always opened (counted in max_connections
+            // when the breaker has room), as Envoy's pools never starve a pool with no connection.
             waiting.add(a);
             connect();
-        } else {
-            cluster.rqPendingOverflow.increment();
-            loop.execute(() -> a.fail(UpstreamCallbacks.Failure.OVERFLOW, null));
         }
         return a;
     }
@@ -63,6 +62,7 @@ final class H2Pool {
         Connections.connecting(cluster, host);
         ready = false;
         ParentHandler parent = new ParentHandler();
+        parent.counted = cluster.breaker().tryAcquireConnection();
         ChannelFuture f = Connections.bootstrap(loop, channelClass, cluster, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -87,6 +87,7 @@ final class H2Pool {
                     drainWaiting();
                 }
             } else {
+                parent.releaseSlot();
                 Connections.connectFailed(cluster, host, done.cause());
                 if (connection == ch) {
                     connection = null;
@@ -146,6 +147,14 @@ final class H2Pool {
     private final class ParentHandler extends ChannelInboundHandlerAdapter {
         Channel channel;
         boolean connected;
+        boolean counted;
+
+        void releaseSlot() {
+            if (counted) {
+                counted = false;
+                cluster.breaker().releaseConnection();
+            }
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -160,15 +169,11 @@ final class H2Pool {
             if (connected) {
                 connected = false;
                 Connections.closed(cluster, host);
-                cluster.breaker().releaseConnection();
+                releaseSlot();
             }
             retire();
-            if (!waiting.isEmpty()) {
-                if (cluster.breaker().tryAcquireConnection()) {
-                    connect();
-                } else {
-                    failWaiting(UpstreamCallbacks.Failure.OVERFLOW, null);
-                }
+            if (!waiting.isEmpty() && connection == null) {
+                connect();
             }
         }
 
