@@ -7,8 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Header edits a proxy makes: hop-by-hop headers removed, configured mutations applied. */
-final class HeaderOps {
+/** Header edits a proxy makes per request: hop-by-hop headers removed, configured mutations applied. */
+public final class HeaderOps {
     private HeaderOps() {
     }
 
@@ -16,7 +16,7 @@ final class HeaderOps {
      * Removes the headers that belong to one connection (RFC 9110 §7.6.1) and Netty's HTTP/2
      * extension headers, including those a {@code Connection} header names.
      */
-    static void stripHopByHop(HttpHeaders h) {
+    public static void stripHopByHop(HttpHeaders h) {
         List<String> named = h.getAll(HttpHeaderNames.CONNECTION);
         for (String v : named) {
             for (String token : v.split(",")) {
@@ -53,7 +53,7 @@ final class HeaderOps {
     }
 
     /** Applies mutations in order (most specific level first), as Envoy does by default. */
-    static void apply(HttpHeaders h, List<HeaderMutationSpec> levels) {
+    public static void apply(HttpHeaders h, List<HeaderMutationSpec> levels) {
         for (HeaderMutationSpec m : levels) {
             for (String r : m.remove()) {
                 h.remove(r);

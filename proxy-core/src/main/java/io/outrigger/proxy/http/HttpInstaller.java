@@ -86,6 +86,13 @@ public final class HttpInstaller {
                 chain.stats().downstreamCxActive().decrement();
                 ctx.fireChannelInactive();
             }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // The HTTP/2 codec has already answered a connection error with GOAWAY; nothing else to do.
+                chain.stats().downstreamCxProtocolError().increment();
+                ctx.close();
+            }
         });
     }
 
