@@ -16,7 +16,8 @@ import java.util.Objects;
 
 /**
  * Binds listeners on the worker event loops. Accepted connections start with reads off: the
- * tcp_proxy turns them on once the upstream is connected, so nothing is buffered meanwhile.
+ * filter chain's terminal filter turns them on (tcp_proxy once the upstream is connected, so
+ * nothing is buffered meanwhile; http_connection_manager at once).
  *
  * <p>A {@code transparent} listener is {@code IP_TRANSPARENT}/{@code IPV6_TRANSPARENT} (needs
  * CAP_NET_ADMIN), which TPROXY needs to deliver connections for any destination to it. Netty's
@@ -28,7 +29,6 @@ public final class ListenerBinder {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannelClass;
     private final ByteBufAllocator allocator;
-    private final TcpProxyInstaller installer;
     private volatile ListenerHandoff published = ListenerHandoff.NONE;
 
     /** SOL_IP (0), IP_TRANSPARENT (19). */
@@ -37,11 +37,10 @@ public final class ListenerBinder {
     static final IntegerUnixChannelOption IPV6_TRANSPARENT = new IntegerUnixChannelOption("IPV6_TRANSPARENT", 41, 75);
 
     public ListenerBinder(EventLoopGroup workers, Class<? extends ServerChannel> serverChannelClass,
-                          ByteBufAllocator allocator, TcpProxyInstaller installer) {
+                          ByteBufAllocator allocator) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.serverChannelClass = Objects.requireNonNull(serverChannelClass, "serverChannelClass");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     /**
@@ -76,7 +75,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(this, listener.name(), installer));
+                .childHandler(new ListenerInitializer(this, listener.name()));
         boolean unix = UnixChannel.class.isAssignableFrom(serverChannelClass);
         boolean v6 = address.getAddress() instanceof Inet6Address;
         if (listener.spec().transparent()) {

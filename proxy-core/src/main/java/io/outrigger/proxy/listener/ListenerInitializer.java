@@ -2,8 +2,6 @@ package io.outrigger.proxy.listener;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.outrigger.proxy.tcp.TcpProxyInstaller;
-import io.outrigger.proxy.tcp.TcpProxyRoute;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -15,20 +13,18 @@ import org.slf4j.LoggerFactory;
  * listener asks for it ({@code original_dst} listener filter, {@code use_original_dst}), hands the
  * connection over to the listener that owns that destination when {@code use_original_dst} is
  * set, counts it on the listener that serves it, picks that listener's filter chain from the
- * destination and installs the chain's tcp_proxy, or closes the connection when no chain matches
- * ({@code no_filter_chain_match}, as Envoy does).
+ * destination and installs the chain's terminal filter (tcp_proxy or http_connection_manager), or
+ * closes the connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
     private final ListenerBinder binder;
     private final String name;
-    private final TcpProxyInstaller installer;
 
-    ListenerInitializer(ListenerBinder binder, String name, TcpProxyInstaller installer) {
+    ListenerInitializer(ListenerBinder binder, String name) {
         this.binder = Objects.requireNonNull(binder, "binder");
         this.name = Objects.requireNonNull(name, "name");
-        this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     @Override
@@ -59,13 +55,13 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(serving.onClose());
-        TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
-        if (route == null) {
+        NetworkChain chain = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
+        if (chain == null) {
             listener.stats().noFilterChainMatch().increment();
             LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
             ch.close();
             return;
         }
-        installer.install(ch, route, original);
+        chain.install(ch, original);
     }
 }

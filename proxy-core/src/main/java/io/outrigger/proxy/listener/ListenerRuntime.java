@@ -1,15 +1,14 @@
 package io.outrigger.proxy.listener;
 
 import io.outrigger.proxy.stats.ListenerStats;
-import io.outrigger.proxy.tcp.TcpProxyRoute;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import java.util.Objects;
 
 /**
  * A listener as the data path runs it: its spec, its stats and its filter chains, each of which
- * ends in a tcp_proxy. Immutable; a new configuration builds a new one.
+ * ends in a tcp_proxy or an http_connection_manager. Immutable; a new configuration builds a new one.
  */
-public record ListenerRuntime(ListenerSpec spec, ListenerStats stats, FilterChainSelector<TcpProxyRoute> chains) {
+public record ListenerRuntime(ListenerSpec spec, ListenerStats stats, FilterChainSelector<NetworkChain> chains) {
     public ListenerRuntime {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(stats, "stats");

@@ -6,6 +6,7 @@ import io.outrigger.proxy.admin.AdminServer;
 import io.outrigger.proxy.admin.AdminView;
 import io.outrigger.proxy.cluster.ClusterManager;
 import io.outrigger.proxy.cluster.ClusterRuntime;
+import io.outrigger.proxy.http.HttpContext;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
 import io.outrigger.proxy.listener.ListenerHandoff;
@@ -38,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Outrigger server: worker event loops running the listeners' tcp_proxies, the clusters, the
- * admin server on its own thread, and a control thread for DNS and drain.
+ * One Outrigger server: worker event loops running the listeners' tcp_proxies and HTTP connection
+ * managers, the clusters, the admin server on its own thread, and a control thread for DNS and drain.
  *
  * <p>Startup validates the whole configuration first (nothing is bound if anything is wrong), then
  * binds the admin and every listener, and only then reports LIVE. Shutdown drains: it stops
@@ -61,6 +62,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private volatile State state = State.PRE_INITIALIZING;
     private volatile Supplier<String> configDump = () -> "{}\n";
     private volatile ClusterManager clusters;
+    // Built by start(), followed by apply() (which holds this object's lock), closed by stopNow().
+    private volatile HttpContext http;
+    private final TcpProxyInstaller installer;
     private volatile ConfigSnapshot snapshot;
     private Instant startedAt;
     private MultiThreadIoEventLoopGroup workers;
@@ -73,6 +77,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     public ProxyServer(ServerOptions options, Transport transport) {
         this.options = Objects.requireNonNull(options, "options");
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
+                options.random(), options.nanoClock(), sessions));
     }
 
     /**
@@ -106,8 +112,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options, transport.nativeSockets());
+        Built built = build(snapshot, stats, options, transport, installer);
         ClusterManager cm = built.clusters();
+        http = built.http();
         List<ListenerRuntime> listeners = built.listeners();
         clusters = cm;
         boolean ok = false;
@@ -121,10 +128,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             adminGroup = transport.newGroup(1, "admin");
             admin = AdminServer.bind(snapshot.admin().address(), adminGroup, transport.serverChannelClass(), this);
             cm.startDns(control, options.dnsRefreshRate());
-            TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
-                    options.random(), options.nanoClock(), sessions));
-            ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
-                    installer);
+            ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator());
             this.binder = binder;
             binder.publish(ListenerHandoff.of(listeners));
             for (ListenerRuntime l : listeners) {
@@ -157,23 +161,28 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                 admin.address());
     }
 
-    private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
+    private record Built(ClusterManager clusters, HttpContext http, List<ListenerRuntime> listeners) {
     }
 
-    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean nativeTransport)
-            throws ConfigException {
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, Transport transport,
+                               TcpProxyInstaller installer) throws ConfigException {
         ClusterManager cm;
         try {
             cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
+        HttpContext http = new HttpContext(cm, stats, transport.socketChannelClass(), options.random(),
+                options.nanoClock(), options.clock());
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, nativeTransport, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, transport.nativeSockets(),
+                problems, installer, http);
         if (!problems.isEmpty()) {
+            http.close();
+            cm.close();
             throw new ConfigException(problems);
         }
-        return new Built(cm, listeners);
+        return new Built(cm, http, listeners);
     }
 
     /**
@@ -184,7 +193,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      */
     public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
             throws ConfigException {
-        build(snapshot, new Stats(), options, transport.nativeSockets()).clusters().close();
+        TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
+                options.random(), options.nanoClock(), new SessionRegistry()));
+        Built built = build(snapshot, new Stats(), options, transport, installer);
+        built.http().close();
+        built.clusters().close();
     }
 
     /**
@@ -203,9 +216,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
         ClusterManager cm = clusters;
         cm.update(next.clusters().stream().filter(c -> supported(c, next)).toList());
+        HttpContext hc = http;
+        hc.update(cm); // before the listeners: their routes resolve clusters through it
         List<ConfigProblem> problems = new ArrayList<>();
         List<ListenerRuntime> listeners = RuntimeBuilder.listeners(next, cm, stats,
-                transport.nativeSockets(), problems);
+                transport.nativeSockets(), problems, installer, hc);
         for (ConfigProblem p : problems) {
             LOG.error("update {} rejected by the data path: {}", next.versionInfo(), p);
         }
@@ -346,6 +361,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
         if (clusters != null) {
             clusters.close();
+        }
+        if (http != null) {
+            http.close();
         }
         if (control != null) {
             control.shutdownNow();

@@ -1,15 +1,21 @@
 package io.outrigger.proxy.server;
 
 import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.http.HttpChain;
+import io.outrigger.proxy.http.HttpContext;
+import io.outrigger.proxy.http.HttpInstaller;
 import io.outrigger.proxy.listener.FilterChainSelector;
 import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.listener.NetworkChain;
 import io.outrigger.proxy.stats.ListenerStats;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.stats.TcpProxyStats;
+import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
 import io.outrigger.xds.snapshot.FilterChainSpec;
+import io.outrigger.xds.snapshot.HttpConnectionManagerSpec;
 import io.outrigger.xds.snapshot.ListenerFilterSpec;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.NetworkFilterSpec;
@@ -36,7 +42,8 @@ final class RuntimeBuilder {
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           boolean nativeTransport, List<ConfigProblem> problems) {
+                                           boolean nativeTransport, List<ConfigProblem> problems,
+                                           TcpProxyInstaller tcpInstaller, HttpContext http) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -63,18 +70,18 @@ final class RuntimeBuilder {
                 problems.add(problem(snapshot, l, field(at, "transparent"),
                         "true needs the epoll or io_uring transport (IP_TRANSPARENT), and this process runs NIO"));
             }
-            List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
+            List<FilterChainSelector.Candidate<NetworkChain>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
                 FilterChainSpec chain = l.filterChains().get(j);
-                TcpProxyRoute route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
-                        tcpStats, problems);
+                NetworkChain route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
+                        tcpStats, problems, tcpInstaller, http);
                 if (route != null) {
                     candidates.add(new FilterChainSelector.Candidate<>(chain.match(), route));
                 }
             }
-            TcpProxyRoute defaultRoute = l.defaultFilterChain() == null ? null
+            NetworkChain defaultRoute = l.defaultFilterChain() == null ? null
                     : route(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
-                    tcpStats, problems);
+                    tcpStats, problems, tcpInstaller, http);
             if (problems.size() > before) {
                 continue;
             }
@@ -85,12 +92,12 @@ final class RuntimeBuilder {
         return out;
     }
 
-    private static TcpProxyRoute route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
-                                       ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
-                                       List<ConfigProblem> problems) {
+    private static NetworkChain route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
+                                      ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
+                                      List<ConfigProblem> problems, TcpProxyInstaller tcpInstaller, HttpContext http) {
         if (chain.filters().size() != 1) {
             problems.add(problem(snapshot, l, field(at, "filters"), chain.filters().size()
-                    + " network filters (expected: exactly one, a tcp_proxy; filter stacks are not supported yet)"));
+                    + " network filters (expected: exactly one, a tcp_proxy or an http_connection_manager; filter stacks are not supported yet)"));
             return null;
         }
         NetworkFilterSpec filter = chain.filters().getFirst();
@@ -101,7 +108,17 @@ final class RuntimeBuilder {
                     weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
                 }
                 TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
-                yield new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                TcpProxyRoute route = new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                yield (ch, original) -> tcpInstaller.install(ch, route, original);
+            }
+            case HttpConnectionManagerSpec hcm -> {
+                try {
+                    HttpChain httpChain = new HttpChain(hcm, http);
+                    yield (ch, original) -> HttpInstaller.install(ch, httpChain, original);
+                } catch (IllegalArgumentException e) {
+                    problems.add(problem(snapshot, l, field(at, "filters[0].typed_config"), e.getMessage()));
+                    yield null;
+                }
             }
         };
     }

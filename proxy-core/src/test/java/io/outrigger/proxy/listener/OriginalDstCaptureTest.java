@@ -152,18 +152,135 @@ class OriginalDstCaptureTest {
                 "listener.0.0.0.0_15001.downstream_cx_total: 0");
     }
 
-    /**
-     * Starts the echo service and the proxy (group 1337) in the namespace, runs one client
-     * exchange to the service address, and returns the client's output (echo, /stats, /clusters).
-     */
+    @Test
+    void useOriginalDstHandsTheConnectionToAnHttpListenerThatRoutesTheRequest() throws Exception {
+        // Istio's outbound HTTP shape: the service's listener ends in an http_connection_manager.
+        String out = captureOnce("""
+                node: { id: sidecar, cluster: capture-test }
+                admin:
+                  address: { socket_address: { address: 127.0.0.1, port_value: 15000 } }
+                static_resources:
+                  listeners:
+                  - name: virtualOutbound
+                    address: { socket_address: { address: 0.0.0.0, port_value: 15001 } }
+                    use_original_dst: true
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.tcp_proxy
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                          stat_prefix: passthrough
+                          cluster: PassthroughCluster
+                  - name: %1$s_%2$d
+                    address: { socket_address: { address: %1$s, port_value: %2$d } }
+                    bind_to_port: false
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.http_connection_manager
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                          stat_prefix: outbound_svc
+                          route_config:
+                            name: svc
+                            virtual_hosts:
+                            - name: svc
+                              domains: ["*"]
+                              routes:
+                              - match: { prefix: "/api" }
+                                route: { cluster: svc, prefix_rewrite: "/v2" }
+                          http_filters:
+                          - name: envoy.filters.http.router
+                            typed_config:
+                              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+                  clusters:
+                  - name: PassthroughCluster
+                    type: ORIGINAL_DST
+                    lb_policy: CLUSTER_PROVIDED
+                    connect_timeout: 1s
+                  - name: svc
+                    type: STATIC
+                    connect_timeout: 1s
+                    load_assignment:
+                      cluster_name: svc
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: %1$s, port_value: %2$d } } }
+                """.formatted(SERVICE_IP, SERVICE_PORT), "http", "http-client", "/api/items");
+
+        // The route's prefix_rewrite shows the request went through the handed-off listener's routes.
+        assertThat(out).contains("status=200 body=served GET /v2/items host=" + SERVICE_IP + ":" + SERVICE_PORT,
+                "http.outbound_svc.downstream_rq_2xx: 1",
+                "cluster.svc.upstream_rq_total: 1",
+                "listener." + SERVICE_IP + "_" + SERVICE_PORT + ".downstream_cx_total: 1",
+                "tcp.passthrough.downstream_cx_total: 0",
+                "listener.0.0.0.0_15001.downstream_cx_total: 0");
+    }
+
+    @Test
+    void httpRouteToAnOriginalDstClusterConnectsToTheRedirectedConnectionsOriginalDestination() throws Exception {
+        // An ORIGINAL_DST cluster behind an http_connection_manager connects where the client meant
+        // to go (the connection's original destination), as Envoy's original_dst cluster does.
+        String out = captureOnce("""
+                node: { id: sidecar, cluster: capture-test }
+                admin:
+                  address: { socket_address: { address: 127.0.0.1, port_value: 15000 } }
+                static_resources:
+                  listeners:
+                  - name: virtualOutbound
+                    address: { socket_address: { address: 0.0.0.0, port_value: 15001 } }
+                    listener_filters:
+                    - name: envoy.filters.listener.original_dst
+                      typed_config:
+                        "@type": type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst
+                    filter_chains:
+                    - filters:
+                      - name: envoy.filters.network.http_connection_manager
+                        typed_config:
+                          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                          stat_prefix: passthrough_http
+                          route_config:
+                            name: passthrough
+                            virtual_hosts:
+                            - name: all
+                              domains: ["*"]
+                              routes:
+                              - match: { prefix: "/" }
+                                route: { cluster: PassthroughCluster }
+                          http_filters:
+                          - name: envoy.filters.http.router
+                            typed_config:
+                              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+                  clusters:
+                  - name: PassthroughCluster
+                    type: ORIGINAL_DST
+                    lb_policy: CLUSTER_PROVIDED
+                    connect_timeout: 1s
+                """, "http", "http-client", "/hello");
+
+        assertThat(out).contains("status=200 body=served GET /hello host=" + SERVICE_IP + ":" + SERVICE_PORT,
+                "http.passthrough_http.downstream_rq_2xx: 1",
+                "cluster.PassthroughCluster.upstream_rq_total: 1",
+                "PassthroughCluster::" + SERVICE_IP + ":" + SERVICE_PORT + "::");
+    }
+
     private String captureOnce(String bootstrap) throws Exception {
+        return captureOnce(bootstrap, "echo", "client", "hello through capture");
+    }
+
+    /**
+     * Starts the service ({@link NetnsPeer} mode {@code serverMode}) and the proxy (group 1337) in
+     * the namespace, runs one client exchange ({@code clientMode} with {@code clientArg}) to the
+     * service address, and returns the client's output (response, /stats, /clusters).
+     */
+    private String captureOnce(String bootstrap, String serverMode, String clientMode, String clientArg)
+            throws Exception {
         Path config = dir.resolve("capture.yaml");
         Files.writeString(config, bootstrap);
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 
         Process echo = start(dir.resolve("echo.log"), "ip", "netns", "exec", netns, java, "-cp", cp,
-                NetnsPeer.class.getName(), "echo", SERVICE_IP, String.valueOf(SERVICE_PORT));
+                NetnsPeer.class.getName(), serverMode, SERVICE_IP, String.valueOf(SERVICE_PORT));
         Path proxyLog = dir.resolve("proxy.log");
         Process proxy = start(proxyLog, "ip", "netns", "exec", netns, "setpriv", "--regid=1337", "--clear-groups", java,
                 "--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=paranoid", "-cp", cp,
@@ -177,7 +294,7 @@ class OriginalDstCaptureTest {
 
         Path clientLog = dir.resolve("client.log");
         Process client = start(clientLog, "ip", "netns", "exec", netns, java, "-cp", cp, NetnsPeer.class.getName(),
-                "client", SERVICE_IP, String.valueOf(SERVICE_PORT), "hello through capture", "127.0.0.1:15000");
+                clientMode, SERVICE_IP, String.valueOf(SERVICE_PORT), clientArg, "127.0.0.1:15000");
         assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(clientLog);
         assertThat(client.exitValue()).as(out).isZero();

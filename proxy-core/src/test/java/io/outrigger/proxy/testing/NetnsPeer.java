@@ -1,5 +1,6 @@
 package io.outrigger.proxy.testing;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,12 +12,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The application side of a capture test, run as its own process inside a network namespace
  * ({@code ip netns exec}): {@code echo HOST PORT} serves an echo, {@code client HOST PORT TEXT ADMIN}
  * sends TEXT to HOST:PORT (which iptables redirects to the proxy), prints what came back, then
  * prints the proxy's {@code /stats} and {@code /clusters} from ADMIN ({@code host:port}).
+ * {@code http HOST PORT} serves HTTP/1.1, answering every request with 200 and
+ * {@code served METHOD PATH host=HOST}; {@code http-client HOST PORT PATH ADMIN} sends one GET for
+ * PATH to HOST:PORT, prints {@code status=... body=...}, then the proxy's stats as {@code client}
+ * does.
  */
 public final class NetnsPeer {
     private NetnsPeer() {
@@ -26,7 +32,10 @@ public final class NetnsPeer {
         switch (args[0]) {
             case "echo" -> echo(args[1], Integer.parseInt(args[2]));
             case "client" -> client(args[1], Integer.parseInt(args[2]), args[3], args[4]);
-            default -> throw new IllegalArgumentException("mode: " + args[0] + " (expected: echo or client)");
+            case "http" -> http(args[1], Integer.parseInt(args[2]));
+            case "http-client" -> httpClient(args[1], Integer.parseInt(args[2]), args[3], args[4]);
+            default -> throw new IllegalArgumentException("mode: " + args[0]
+                    + " (expected: echo, client, http or http-client)");
         }
     }
 
@@ -54,6 +63,30 @@ public final class NetnsPeer {
         }
     }
 
+    private static void http(String host, int port) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.ofLiteral(host), port), 64);
+        server.createContext("/", ex -> {
+            try (ex) {
+                byte[] body = ("served " + ex.getRequestMethod() + " " + ex.getRequestURI() + " host="
+                        + ex.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        System.out.println("listening " + host + ":" + port);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+
+    private static void httpClient(String host, int port, String path, String admin) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println("status=" + r.statusCode() + " body=" + r.body());
+        printAdmin(http, admin);
+    }
+
     private static void client(String host, int port, String text, String admin) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.ofLiteral(host), port), 10_000);
@@ -62,7 +95,10 @@ public final class NetnsPeer {
             s.shutdownOutput();
             System.out.println("echo=" + new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
-        HttpClient http = HttpClient.newHttpClient();
+        printAdmin(HttpClient.newHttpClient(), admin);
+    }
+
+    private static void printAdmin(HttpClient http, String admin) throws Exception {
         for (String path : new String[] {"/stats", "/clusters"}) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + path)).build(),
                     HttpResponse.BodyHandlers.ofString());

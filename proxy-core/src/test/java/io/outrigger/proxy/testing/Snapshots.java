@@ -37,6 +37,12 @@ public final class Snapshots {
                 List.of(new FilterChainSpec("", FilterChainMatchSpec.ANY, List.of(tcp))), null);
     }
 
+    /** A listener on 127.0.0.1:port whose one filter chain is an http_connection_manager. */
+    public static ListenerSpec httpListener(String name, int port, io.outrigger.xds.snapshot.HttpConnectionManagerSpec hcm) {
+        return new ListenerSpec(name, new SocketAddressSpec("127.0.0.1", port), true, false, List.of(),
+                List.of(new FilterChainSpec("", FilterChainMatchSpec.ANY, List.of(hcm))), null);
+    }
+
     public static TcpProxySpec tcpProxy(String statPrefix, String cluster) {
         return new TcpProxySpec("envoy.filters.network.tcp_proxy", statPrefix,
                 List.of(new WeightedClusterSpec(cluster, 1)), Duration.ofHours(1));

@@ -210,6 +210,10 @@ final class BootstrapDecoder {
     private static void checkTcpProxyTargets(FilterChain chain, String path, Map<String, Integer> clusters, Problems problems) {
         for (int f = 0; f < chain.getFiltersCount(); f++) {
             Filter filter = chain.getFilters(f);
+            if (filter.getTypedConfig().getTypeUrl().equals(HttpConnectionManagerDecoder.TYPE_URL)) {
+                checkRouteTargets(filter, path + ".filters[" + f + "].typed_config", clusters, problems);
+                continue;
+            }
             if (!filter.getTypedConfig().getTypeUrl().equals(TCP_PROXY)) {
                 continue;
             }
@@ -226,6 +230,35 @@ final class BootstrapDecoder {
             var weighted = tcp.getWeightedClusters().getClustersList();
             for (int i = 0; i < weighted.size(); i++) {
                 checkExists(weighted.get(i).getName(), fp + ".weighted_clusters.clusters[" + i + "].name", clusters, problems);
+            }
+        }
+    }
+
+    /** Static route configs name only clusters that exist (Envoy's validate_clusters default for static routes). */
+    private static void checkRouteTargets(Filter filter, String path, Map<String, Integer> clusters, Problems problems) {
+        io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager hcm;
+        try {
+            hcm = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                    .parseFrom(filter.getTypedConfig().getValue());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return; // already reported by the listener decoder
+        }
+        var rc = hcm.getRouteConfig();
+        for (int v = 0; v < rc.getVirtualHostsCount(); v++) {
+            var vh = rc.getVirtualHosts(v);
+            for (int r = 0; r < vh.getRoutesCount(); r++) {
+                var route = vh.getRoutes(r);
+                if (!route.hasRoute()) {
+                    continue;
+                }
+                String rp = path + ".route_config.virtual_hosts[" + v + "].routes[" + r + "].route";
+                if (route.getRoute().hasCluster()) {
+                    checkExists(route.getRoute().getCluster(), rp + ".cluster", clusters, problems);
+                }
+                var weighted = route.getRoute().getWeightedClusters().getClustersList();
+                for (int i = 0; i < weighted.size(); i++) {
+                    checkExists(weighted.get(i).getName(), rp + ".weighted_clusters.clusters[" + i + "].name", clusters, problems);
+                }
             }
         }
     }

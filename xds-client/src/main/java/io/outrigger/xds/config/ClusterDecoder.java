@@ -35,6 +35,7 @@ final class ClusterDecoder {
     private static final Set<String> FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
             "load_assignment", "eds_cluster_config", "load_balancing_policy", "upstream_bind_config");
     private static final Set<String> BIND_FIELDS = Set.of("source_address", "extra_source_addresses");
+    private static final Set<String> ALL_FIELDS = union(FIELDS, UpstreamHttpDecoder.CLUSTER_FIELDS);
     private static final Set<String> EDS_CONFIG_FIELDS = Set.of("eds_config", "service_name");
     private static final Set<String> CONFIG_SOURCE_FIELDS = Set.of("ads", "resource_api_version", "initial_fetch_timeout");
 
@@ -42,6 +43,12 @@ final class ClusterDecoder {
     private static final Map<String, Map.Entry<Message, LbPolicyName>> TYPED_POLICIES = typedPolicies();
 
     private ClusterDecoder() {
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new java.util.HashSet<>(a);
+        s.addAll(b);
+        return Set.copyOf(s);
     }
 
     private static Map<String, Map.Entry<Message, LbPolicyName>> typedPolicies() {
@@ -64,7 +71,7 @@ final class ClusterDecoder {
             // "common_lb_config: {}" means all defaults, which is what we implement.
             checked = cluster.toBuilder().clearCommonLbConfig().build();
         }
-        Supported.check(checked, path, problems, FIELDS);
+        Supported.check(checked, path, problems, ALL_FIELDS);
         if (cluster.getName().isEmpty()) {
             problems.error(Problems.path(path, "name"), "missing (expected: a non-empty cluster name)");
         }
@@ -97,10 +104,11 @@ final class ClusterDecoder {
         }
         UpstreamBindSpec bind = cluster.hasUpstreamBindConfig()
                 ? bindConfig(cluster.getUpstreamBindConfig(), Problems.path(path, "upstream_bind_config"), problems) : null;
+        var http = UpstreamHttpDecoder.decode(cluster, path, problems);
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, bind);
+        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, bind, http);
     }
 
     /**

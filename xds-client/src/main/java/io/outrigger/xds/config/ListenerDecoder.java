@@ -170,7 +170,7 @@ final class ListenerDecoder {
         }
         List<NetworkFilterSpec> filters = new ArrayList<>();
         if (chain.getFiltersCount() == 0) {
-            problems.error(Problems.path(path, "filters"), "empty (expected a terminal network filter: envoy.filters.network.tcp_proxy)");
+            problems.error(Problems.path(path, "filters"), "empty (expected a terminal network filter: envoy.filters.network.tcp_proxy or envoy.filters.network.http_connection_manager)");
         }
         for (int i = 0; i < chain.getFiltersCount(); i++) {
             String fp = Problems.path(path, "filters[" + i + "]");
@@ -222,9 +222,16 @@ final class ListenerDecoder {
             return null;
         }
         String typeUrl = filter.getTypedConfig().getTypeUrl();
+        if (typeUrl.equals(HttpConnectionManagerDecoder.TYPE_URL)) {
+            var hcm = unpack(filter.getTypedConfig(),
+                    io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDefaultInstance(),
+                    cp, problems);
+            return hcm == null ? null : HttpConnectionManagerDecoder.decode(filter.getName(), hcm, cp, problems);
+        }
         if (!typeUrl.equals(TCP_PROXY)) {
             problems.error(cp, "unsupported network filter \"" + filter.getName() + "\" of type " + extensionName(filter.getTypedConfig())
-                    + " (Outrigger implements: " + MessageTypes.fullName(TCP_PROXY) + ")");
+                    + " (Outrigger implements: " + MessageTypes.fullName(TCP_PROXY) + ", "
+                    + MessageTypes.fullName(HttpConnectionManagerDecoder.TYPE_URL) + ")");
             return null;
         }
         TcpProxy tcp = unpack(filter.getTypedConfig(), TcpProxy.getDefaultInstance(), cp, problems);

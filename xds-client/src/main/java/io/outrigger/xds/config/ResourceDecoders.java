@@ -40,6 +40,19 @@ public final class ResourceDecoders {
         return spec;
     }
 
+    /** An RDS resource: a route configuration. See {@link #listener}. */
+    public static io.outrigger.xds.snapshot.RouteConfigSpec routeConfiguration(
+            io.envoyproxy.envoy.config.route.v3.RouteConfiguration rc, String source) throws ConfigException {
+        Problems problems = new Problems(Objects.requireNonNull(source, "source"), "RouteConfiguration");
+        problems.enter("RouteConfiguration", rc.getName());
+        if (rc.getName().isEmpty()) {
+            problems.error("name", "missing (expected: a non-empty route configuration name, the xDS resource name)");
+        }
+        var spec = RouteConfigDecoder.decode(rc, "", problems);
+        problems.throwIfAny();
+        return spec;
+    }
+
     /** An EDS resource: endpoint addresses must be IP literals, as in Envoy. See {@link #listener}. */
     public static LoadAssignmentSpec loadAssignment(ClusterLoadAssignment assignment, String source) throws ConfigException {
         Problems problems = new Problems(Objects.requireNonNull(source, "source"), "ClusterLoadAssignment");

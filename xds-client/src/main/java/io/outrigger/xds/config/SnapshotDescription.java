@@ -111,6 +111,19 @@ final class SnapshotDescription {
                         .append(" -> ").append(t.clusters().stream().map(SnapshotDescription::weighted).collect(Collectors.joining(", ")))
                         .append(" idle_timeout=").append(t.idleTimeout().isZero() ? "disabled" : duration(t.idleTimeout()))
                         .append('\n');
+                case io.outrigger.xds.snapshot.HttpConnectionManagerSpec h -> {
+                    b.append("      http_connection_manager stat_prefix=").append(h.statPrefix()).append(" codec=").append(h.codecType())
+                            .append(" filters=").append(h.httpFilters().stream().map(io.outrigger.xds.snapshot.HttpFilterSpec::name).toList());
+                    if (h.routeConfig() == null) {
+                        b.append(" rds=\"").append(h.rdsRouteConfigName()).append("\"\n");
+                    } else {
+                        b.append(" routes \"").append(h.routeConfig().name()).append("\"\n");
+                        for (var v : h.routeConfig().virtualHosts()) {
+                            b.append("        virtual_host \"").append(v.name()).append("\" domains=").append(v.domains())
+                                    .append(" routes=").append(v.routes().size()).append('\n');
+                        }
+                    }
+                }
             }
         }
     }

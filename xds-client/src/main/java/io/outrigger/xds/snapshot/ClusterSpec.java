@@ -10,9 +10,11 @@ import java.util.Objects;
  *                       one while warming; for ORIGINAL_DST empty
  * @param upstreamBind {@code upstream_bind_config}, or {@code null} when unset (the kernel picks
  *                     the source address)
+ * @param http upstream HTTP protocol, circuit breakers and outlier detection
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
-                          LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
+                          LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind,
+                          UpstreamHttpSpec http) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -25,16 +27,37 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(loadAssignment, "loadAssignment");
+        Objects.requireNonNull(http, "http");
     }
 
-    /** A cluster without {@code upstream_bind_config}. */
+    /**
+     * A cluster without {@code upstream_bind_config} and with Envoy's HTTP defaults (HTTP/1.1
+     * upstream, default circuit breakers, no outlier detection).
+     */
     public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                        LoadAssignmentSpec loadAssignment) {
-        this(name, type, connectTimeout, lbPolicy, loadAssignment, null);
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, (UpstreamBindSpec) null, UpstreamHttpSpec.DEFAULTS);
+    }
+
+    /** A cluster with {@code upstream_bind_config} (or {@code null}) and Envoy's HTTP defaults. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, UpstreamHttpSpec.DEFAULTS);
+    }
+
+    /** A cluster without {@code upstream_bind_config}, with the given HTTP settings. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamHttpSpec http) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null, http);
+    }
+
+    /** This cluster with other upstream HTTP settings, everything else kept. */
+    public ClusterSpec withHttp(UpstreamHttpSpec h) {
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, h);
     }
 
     /** This cluster with another load assignment (an EDS update), everything else kept. */
     public ClusterSpec withLoadAssignment(LoadAssignmentSpec assignment) {
-        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind);
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind, http);
     }
 }

@@ -537,12 +537,14 @@ class BootstrapLoaderTest {
                   clusters:
                   - name: c
                     type: STATIC
-                    outlier_detection: {consecutive_5xx: 3}
+                    dns_lookup_family: V4_ONLY
                 """);
         assertThat(problems).singleElement().satisfies(p -> {
-            assertThat(p.toString()).isEqualTo(dir.resolve("bootstrap.yaml") + ": Cluster \"c\": static_resources.clusters[0].outlier_detection: "
-                    + "unsupported field of Cluster (Outrigger implements: connect_timeout, eds_cluster_config, lb_policy, "
-                    + "load_assignment, load_balancing_policy, name, type, upstream_bind_config)");
+            assertThat(p.toString()).isEqualTo(dir.resolve("bootstrap.yaml") + ": Cluster \"c\": static_resources.clusters[0].dns_lookup_family: "
+                    + "unsupported field of Cluster (Outrigger implements: circuit_breakers, common_http_protocol_options, "
+                    + "connect_timeout, eds_cluster_config, http2_protocol_options, http_protocol_options, lb_policy, "
+                    + "load_assignment, load_balancing_policy, max_requests_per_connection, name, outlier_detection, "
+                    + "type, typed_extension_protocol_options, upstream_bind_config)");
         });
     }
 
