@@ -53,6 +53,11 @@ public final class InjectCommand implements Callable<Integer> {
             description = "ConfigMap in the pod's namespace holding bootstrap.yaml (default: ${DEFAULT-VALUE}).")
     private String bootstrapConfigMap;
 
+    @Option(names = "--health-path", paramLabel = "PATH", defaultValue = "/healthz/ready",
+            description = "Path of the readiness/startup probes and the postStart wait on port 15021 "
+                    + "(default: ${DEFAULT-VALUE}, Istio's; /ready with a bootstrap that forwards 15021 to the admin server).")
+    private String healthPath;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -60,7 +65,7 @@ public final class InjectCommand implements Callable<Integer> {
         try {
             InjectOptions options = new InjectOptions(KubernetesVersion.parse(k8sVersion),
                     proxyImage != null ? proxyImage : "outrigger/proxy:" + tag,
-                    initImage != null ? initImage : "outrigger/init:" + tag, bootstrapConfigMap);
+                    initImage != null ? initImage : "outrigger/init:" + tag, bootstrapConfigMap, healthPath);
             String source = input.equals("-") ? "stdin" : input;
             String yaml = input.equals("-") ? readStdin() : Files.readString(Path.of(input), StandardCharsets.UTF_8);
             String injected = new SidecarInjector(options).inject(yaml, source);

@@ -129,7 +129,7 @@ final class SidecarInjector {
                 ? (ArrayNode) spec.get("initContainers") : JSON.createArrayNode();
         ArrayNode containers = spec.has("containers") && spec.get("containers").isArray()
                 ? (ArrayNode) spec.get("containers") : spec.putArray("containers");
-        ObjectNode proxy = SidecarTemplate.proxyContainer(overrides);
+        ObjectNode proxy = SidecarTemplate.proxyContainer(overrides, options.healthPath());
         // The capture rules go in before any other container runs, the proxy right after them, so
         // the app's own init containers already have the mesh (Istio orders them the same way).
         inits.insert(0, SidecarTemplate.initContainer(options.initImage(), overrides.initArgs()));

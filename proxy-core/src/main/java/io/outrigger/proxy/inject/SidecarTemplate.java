@@ -59,7 +59,7 @@ final class SidecarTemplate {
      * the app exits (Jobs finish). Classic: a postStart hook that blocks until ready, which holds
      * the containers listed after it (Istio's holdApplicationUntilProxyStarts).
      */
-    static ObjectNode proxyContainer(PodOverrides o) {
+    static ObjectNode proxyContainer(PodOverrides o, String healthPath) {
         Objects.requireNonNull(o, "o");
         ObjectNode c = JSON.objectNode();
         c.put("name", PROXY_NAME);
@@ -76,12 +76,12 @@ final class SidecarTemplate {
         } else {
             ArrayNode command = c.putObject("lifecycle").putObject("postStart").putObject("exec").putArray("command");
             strings(command, List.of(IMAGE_JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx16m",
-                    "-jar", IMAGE_JAR, "wait", "--url", "http://127.0.0.1:" + HEALTH_PORT + READY_PATH,
+                    "-jar", IMAGE_JAR, "wait", "--url", "http://127.0.0.1:" + HEALTH_PORT + healthPath,
                     "--timeout-s", "60"));
         }
-        probe(c.putObject("readinessProbe"), 1, 2, 30);
+        probe(c.putObject("readinessProbe"), healthPath, 1, 2, 30);
         if (o.nativeSidecar()) {
-            probe(c.putObject("startupProbe"), 0, 1, 600);
+            probe(c.putObject("startupProbe"), healthPath, 0, 1, 600);
         }
         ObjectNode sc = c.putObject("securityContext");
         sc.put("allowPrivilegeEscalation", false);
@@ -118,9 +118,9 @@ final class SidecarTemplate {
         return List.of(bootstrap, svid, tmp);
     }
 
-    private static void probe(ObjectNode probe, int initialDelay, int period, int failureThreshold) {
+    private static void probe(ObjectNode probe, String path, int initialDelay, int period, int failureThreshold) {
         ObjectNode get = probe.putObject("httpGet");
-        get.put("path", READY_PATH);
+        get.put("path", path);
         get.put("port", HEALTH_PORT);
         probe.put("initialDelaySeconds", initialDelay);
         probe.put("periodSeconds", period);

@@ -171,6 +171,21 @@ class InjectCommandTest {
     }
 
     @Test
+    void healthPathFlagMovesEveryProbeAndTheWait() throws Exception {
+        Path in = Files.writeString(dir.resolve("web.yaml"), DEPLOYMENT.formatted("{}"));
+        Run nativeRun = cli("inject", "-f", in.toString(), "--health-path", "/ready");
+        JsonNode proxy = podSpec(nativeRun.out()).path("initContainers").get(1);
+        assertThat(proxy.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/ready");
+        assertThat(proxy.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/ready");
+        Run classic = cli("inject", "-f", in.toString(), "--health-path", "/ready", "--k8s-version", "1.28");
+        assertThat(podSpec(classic.out()).path("containers").get(0).path("lifecycle").toString())
+                .contains("http://127.0.0.1:15021/ready");
+        Run bad = cli("inject", "-f", in.toString(), "--health-path", "ready");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("health path: 'ready' (expected: a path starting with /)");
+    }
+
+    @Test
     void waitReturnsOneWhenTheProxyNeverBecomesReady() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0)) {
