@@ -91,6 +91,9 @@ final class KubernetesSchema {
         return switch (apiVersion + "/" + kind) {
             case "v1/Pod" -> Pod.class;
             case "v1/Service" -> Service.class;
+            case "v1/Namespace" -> io.fabric8.kubernetes.api.model.Namespace.class;
+            case "v1/ConfigMap" -> io.fabric8.kubernetes.api.model.ConfigMap.class;
+            case "v1/ServiceAccount" -> io.fabric8.kubernetes.api.model.ServiceAccount.class;
             case "apps/v1/Deployment" -> Deployment.class;
             case "apps/v1/StatefulSet" -> StatefulSet.class;
             case "apps/v1/DaemonSet" -> DaemonSet.class;
