@@ -36,14 +36,16 @@ class DockerfileTest {
         if (!Files.isDirectory(LINT.resolve("node_modules/dockerfile-utils"))) {
             run(LINT, "npm", "ci", "--no-audit", "--no-fund");
         }
-        String json = run(Distribution.DOCKER, "node", "lint/lint.js", "Dockerfile.proxy", "Dockerfile.init");
+        String json = run(Distribution.DOCKER, "node", "lint/lint.js", "Dockerfile.proxy", "Dockerfile.init",
+                "xds-server/Dockerfile");
         parsed = new ObjectMapper().readTree(json);
     }
 
     @Test
-    void bothDockerfilesParseWithoutProblems() {
+    void theDockerfilesParseWithoutProblems() {
         assertThat(parsed.path("Dockerfile.proxy").path("diagnostics")).isEmpty();
         assertThat(parsed.path("Dockerfile.init").path("diagnostics")).isEmpty();
+        assertThat(parsed.path("xds-server/Dockerfile").path("diagnostics")).isEmpty();
         assertThat(parsed.path("Dockerfile.proxy").path("stages")).hasSize(2);
         assertThat(parsed.path("Dockerfile.init").path("stages")).hasSize(2);
     }
