@@ -1,6 +1,8 @@
 package io.outrigger.proxy;
 
 import io.outrigger.proxy.cluster.LbFactories;
+import io.outrigger.proxy.inject.InjectCommand;
+import io.outrigger.proxy.inject.WaitCommand;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.server.ProxyServer;
 import io.outrigger.proxy.server.ServerOptions;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "outrigger", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A sidecar proxy driven by the Envoy v3 API.",
         // Subcommands: `ca` (the dev CA from tls/) is wired here by adding its class.
-        subcommands = {Main.Validate.class})
+        subcommands = {Main.Validate.class, InjectCommand.class, WaitCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandLine.Model.CommandSpec spec;
