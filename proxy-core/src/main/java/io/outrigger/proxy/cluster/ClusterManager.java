@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,11 +86,7 @@ public final class ClusterManager implements AutoCloseable {
         for (DnsRefresher r : refreshers) {
             r.startAfterFirst(dnsExecutor, refreshRate);
         }
-        if (!originalDst.isEmpty()) {
-            long ms = ORIGINAL_DST_CLEANUP.toMillis();
-            cleanup = dnsExecutor.scheduleWithFixedDelay(() -> originalDst.forEach(ClusterRuntime::cleanupOriginalDstHosts),
-                    ms, ms, TimeUnit.MILLISECONDS);
-        }
+        scheduleCleanup(dnsExecutor);
     }
 
     /** The cluster with this name, or {@code null}. */
@@ -98,6 +97,117 @@ public final class ClusterManager implements AutoCloseable {
     /** All clusters in declaration order. */
     public Collection<ClusterRuntime> all() {
         return clusters.values();
+    }
+
+    /**
+     * The clusters of a new configuration (a CDS or EDS update), built from these on the caller's
+     * thread, never an event loop. A cluster whose spec is unchanged is kept as it is (hosts, stats,
+     * DNS refresher). A changed one gets a new {@link ClusterRuntime} that keeps this one's load
+     * balancer and hosts when the policy stays, so per-host state survives for the hosts that
+     * remain; its new membership is published at once (EDS) or by its new DNS refresher. A removed
+     * one stops refreshing; connections open through it keep their hosts until they end.
+     *
+     * <p>This manager is spent afterwards: do not {@link #close} it, its refreshers may live on in
+     * the new one.
+     *
+     * @param problems receives, per cluster that cannot be built, its name and why; the previous
+     *                 version of such a cluster, if any, stays in the result (Envoy keeps the last
+     *                 good version of a rejected resource)
+     */
+    public ClusterManager update(List<ClusterSpec> specs, Stats stats, LoadBalancerFactory lbFactory,
+                                 MembershipAdapter.Resolver resolver, ScheduledExecutorService dnsExecutor,
+                                 Duration refreshRate, Map<String, String> problems) {
+        Objects.requireNonNull(resolver, "resolver");
+        Map<ClusterRuntime, DnsRefresher> refresherOf = new IdentityHashMap<>();
+        for (DnsRefresher r : refreshers) {
+            refresherOf.put(r.cluster(), r);
+        }
+        Map<String, ClusterRuntime> next = new LinkedHashMap<>();
+        List<DnsRefresher> kept = new ArrayList<>();
+        List<DnsRefresher> added = new ArrayList<>();
+        List<ClusterRuntime> nextOriginalDst = new ArrayList<>();
+        for (ClusterSpec spec : specs) {
+            ClusterRuntime old = clusters.get(spec.name());
+            ClusterRuntime runtime = old;
+            if (old == null || !old.spec().equals(spec)) {
+                try {
+                    runtime = build(spec, old, stats, lbFactory);
+                } catch (IllegalArgumentException e) {
+                    problems.put(spec.name(), e.getMessage());
+                    if (old == null) {
+                        continue;
+                    }
+                }
+            }
+            if (runtime == old) {
+                DnsRefresher r = refresherOf.remove(old);
+                if (r != null) {
+                    kept.add(r);
+                }
+            } else {
+                switch (spec.type()) {
+                    case STATIC, EDS -> runtime.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
+                    case STRICT_DNS, LOGICAL_DNS -> added.add(new DnsRefresher(runtime, resolver));
+                    case ORIGINAL_DST -> { }
+                }
+            }
+            if (runtime.isOriginalDst()) {
+                nextOriginalDst.add(runtime);
+            }
+            next.put(spec.name(), runtime);
+        }
+        // What is left refreshes clusters that were removed or replaced. A replaced one shares its
+        // balancer with its successor: wait until no refresh of it runs before the new one starts.
+        if (!refresherOf.isEmpty()) {
+            refresherOf.values().forEach(DnsRefresher::stop);
+            awaitIdle(dnsExecutor);
+        }
+        if (cleanup != null) {
+            cleanup.cancel(false);
+        }
+        List<DnsRefresher> all = new ArrayList<>(kept);
+        all.addAll(added);
+        ClusterManager result = new ClusterManager(next, all, nextOriginalDst);
+        try {
+            for (DnsRefresher r : added) {
+                dnsExecutor.execute(r::refresh);
+                r.startAfterFirst(dnsExecutor, refreshRate);
+            }
+            result.scheduleCleanup(dnsExecutor);
+        } catch (RejectedExecutionException e) {
+            // The server is stopping: nothing will be served from these clusters.
+        }
+        return result;
+    }
+
+    private static ClusterRuntime build(ClusterSpec spec, ClusterRuntime old, Stats stats,
+                                        LoadBalancerFactory lbFactory) {
+        LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
+                ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
+        if (old != null && old.canSucceed(spec)) {
+            return new ClusterRuntime(spec, old);
+        }
+        // Bound stats are shared by name: a cluster that changes policy keeps its counters.
+        return new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory);
+    }
+
+    private void scheduleCleanup(ScheduledExecutorService dnsExecutor) {
+        if (!originalDst.isEmpty()) {
+            long ms = ORIGINAL_DST_CLEANUP.toMillis();
+            cleanup = dnsExecutor.scheduleWithFixedDelay(() -> originalDst.forEach(ClusterRuntime::cleanupOriginalDstHosts),
+                    ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Waits until every task queued on the single-threaded {@code executor} so far has run. */
+    private static void awaitIdle(ScheduledExecutorService executor) {
+        try {
+            executor.submit(() -> { }).get();
+        } catch (RejectedExecutionException | ExecutionException e) {
+            // shut down: nothing runs any more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

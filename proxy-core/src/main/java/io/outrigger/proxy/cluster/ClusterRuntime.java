@@ -42,6 +42,36 @@ public final class ClusterRuntime {
         update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
     }
 
+    /**
+     * A new version of {@code previous}'s cluster (a CDS update) that keeps its load balancer, stats
+     * and current hosts: per-host state (active requests, outlier ejections, host counters) carries
+     * over to the hosts that remain once the new membership is published, and connections opened
+     * through {@code previous} release their requests on the same balancer. Only when the policy
+     * and the ORIGINAL_DST-ness stay the same ({@link #canSucceed}).
+     */
+    ClusterRuntime(ClusterSpec spec, ClusterRuntime previous) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        if (!previous.canSucceed(spec)) {
+            throw new IllegalArgumentException("spec: " + spec.type() + "/" + spec.lbPolicy()
+                    + " (expected: the policy of the cluster it replaces, " + previous.policy + ")");
+        }
+        this.policy = previous.policy;
+        this.stats = previous.stats;
+        this.loadBalancer = previous.loadBalancer;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
+        this.originalDst = previous.originalDst;
+        this.hostSet = previous.hostSet;
+    }
+
+    /** Whether a cluster of {@code next}'s spec can take over this one's balancer and hosts. */
+    boolean canSucceed(ClusterSpec next) {
+        boolean nextOriginalDst = next.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST;
+        if (nextOriginalDst != (originalDst != null)) {
+            return false;
+        }
+        return nextOriginalDst || MembershipAdapter.policy(next.lbPolicy()) == policy;
+    }
+
     public String name() {
         return spec.name();
     }

@@ -38,6 +38,22 @@ public final class ListenerBinder {
      * @throws ListenerBindException naming the listener and address when the bind fails
      */
     public Channel bind(ListenerRuntime listener, ListenerTable table) throws ListenerBindException {
+        return bind(listener, new ListenerInitializer(table, listener, installer));
+    }
+
+    /**
+     * Binds {@code listener} so that every accepted connection reads the listener (filter chains,
+     * stats) from the table {@code live} holds at that moment: an update that keeps the listener's
+     * address swaps its chains without closing the socket.
+     *
+     * @param atBind a table holding {@code listener}, used while {@code live}'s table does not
+     */
+    public Channel bind(ListenerRuntime listener, LiveListeners live, ListenerTable atBind)
+            throws ListenerBindException {
+        return bind(listener, new ListenerInitializer(live::table, atBind, listener, installer));
+    }
+
+    private Channel bind(ListenerRuntime listener, ListenerInitializer initializer) throws ListenerBindException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.ofLiteral(listener.spec().address().address()),
                 listener.spec().address().port());
         ServerBootstrap b = new ServerBootstrap()
@@ -50,7 +66,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(table, listener, installer));
+                .childHandler(initializer);
         var future = b.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new ListenerBindException(listener.name(), listener.spec().address().toString(), future.cause());

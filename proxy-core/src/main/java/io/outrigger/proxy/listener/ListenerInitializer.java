@@ -7,6 +7,7 @@ import io.outrigger.proxy.tcp.TcpProxyRoute;
 import io.outrigger.proxy.transport.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +21,36 @@ import org.slf4j.LoggerFactory;
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
 
-    private final ListenerTable.Entry accepting;
-    private final ListenerTable table;
+    private final Supplier<ListenerTable> tables;
+    private final String name;
+    private final ListenerTable.Entry atBind;
     private final TcpProxyInstaller installer;
 
     ListenerInitializer(ListenerTable table, ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.table = Objects.requireNonNull(table, "table");
-        this.accepting = table.entry(listener);
+        this(() -> table, table, listener, installer);
+    }
+
+    /**
+     * @param tables the table in force, read once per connection: a configuration update that keeps
+     *               this listener's address swaps its filter chains without rebinding
+     * @param atBind the table this listener was bound with; its entry serves while the listener is
+     *               absent from the table in force (removed, its socket closing)
+     */
+    ListenerInitializer(Supplier<ListenerTable> tables, ListenerTable atBind, ListenerRuntime listener,
+                        TcpProxyInstaller installer) {
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.name = listener.name();
+        this.atBind = atBind.entry(listener);
         this.installer = Objects.requireNonNull(installer, "installer");
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        ListenerTable table = tables.get();
+        ListenerTable.Entry accepting = table.entry(name);
+        if (accepting == null) {
+            accepting = atBind;
+        }
         ListenerRuntime listener = accepting.runtime();
         ListenerTable.Entry owner = accepting;
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
@@ -52,6 +71,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         l.stats().downstreamCxTotal().increment();
         l.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(owner.onClose());
+        if (owner.connections() != null) {
+            owner.connections().add(ch);
+        }
         TcpProxyRoute route = l.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
             l.stats().noFilterChainMatch().increment();

@@ -9,7 +9,6 @@ import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
 import io.outrigger.proxy.listener.ListenerRuntime;
-import io.outrigger.proxy.listener.ListenerTable;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,6 +67,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private MultiThreadIoEventLoopGroup adminGroup;
     private ScheduledExecutorService control;
     private AdminServer admin;
+    private ConfigApplier applier;
     private CompletableFuture<Void> draining;
 
     public ProxyServer(ServerOptions options, Transport transport) {
@@ -85,6 +86,20 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      */
     public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
+        start(snapshot, configDumpJson, null);
+    }
+
+    /**
+     * As {@link #start(ConfigSnapshot, Supplier)}, but the server stays INITIALIZING ({@code /ready}
+     * answers 503) until {@code initialized} completes, as Envoy waits for its first xDS
+     * configuration: pass the ADS client's {@code ready()}. Updates are applied meanwhile with
+     * {@link #apply}.
+     *
+     * @param initialized completes when the first complete configuration was applied; {@code null}
+     *                    for LIVE at once
+     */
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson,
+                                   CompletionStage<?> initialized) throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
             throw new IllegalStateException("state: " + state + " (expected: PRE_INITIALIZING)");
@@ -112,16 +127,17 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
                     installer);
-            ListenerTable table = new ListenerTable(listeners);
-            for (ListenerRuntime l : listeners) {
-                if (l.spec().bindToPort()) {
-                    listenerChannels.put(l.name(), binder.bind(l, table));
-                }
+            applier = new ConfigApplier(options, stats, OriginalDestination.supported(transport), binder, control,
+                    listenerChannels);
+            applier.start(snapshot, cm, listeners);
+            if (initialized == null) {
+                state = State.LIVE;
+            } else {
+                initialized.whenComplete((v, e) -> initializationDone());
             }
-            state = State.LIVE;
             ok = true;
-            LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
-                    listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
+            LOG.info("outrigger is {}: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
+                    state, listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
         } finally {
             if (!ok) {
                 stopNow();
@@ -130,6 +146,51 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     }
 
     private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
+    }
+
+    /** What {@link #apply} did: whether anything changed, and the resources rejected (each kept its previous version). */
+    public record UpdateResult(boolean changed, List<ConfigProblem> rejected) {
+        public UpdateResult {
+            rejected = List.copyOf(rejected);
+        }
+    }
+
+    /**
+     * Applies a new configuration to the running server by reference swap (see {@link ConfigApplier}):
+     * listeners added start accepting, removed ones stop and drain, changed ones swap their filter
+     * chains (rebinding only when the address changed); clusters keep their balancer and per-host
+     * state across updates. A resource that cannot be served is rejected alone and keeps its
+     * previous version. An identical snapshot (only the version differs) changes nothing.
+     *
+     * <p>Call it from the configuration thread (the ADS client's listener), never an event loop.
+     * Ignored while draining or after stop.
+     *
+     * @throws IllegalStateException before {@link #start}
+     */
+    public synchronized UpdateResult apply(ConfigSnapshot next) {
+        Objects.requireNonNull(next, "next");
+        if (applier == null) {
+            if (state == State.PRE_INITIALIZING) {
+                throw new IllegalStateException("state: " + state + " (expected: started)");
+            }
+            return new UpdateResult(false, List.of());
+        }
+        if (state == State.DRAINING || terminated.isDone()) {
+            return new UpdateResult(false, List.of());
+        }
+        ConfigApplier.Result r = applier.apply(next);
+        if (r.changed()) {
+            clusters = applier.clusters();
+            snapshot = next;
+        }
+        return new UpdateResult(r.changed(), r.problems());
+    }
+
+    private synchronized void initializationDone() {
+        if (state == State.INITIALIZING && !terminated.isDone()) {
+            state = State.LIVE;
+            LOG.info("outrigger is LIVE: first configuration applied");
+        }
     }
 
     private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean originalDst)
