@@ -75,6 +75,7 @@ final class ConfigApplier {
     private final LongAdder listenerModified = new LongAdder();
     private final LongAdder listenerRemoved = new LongAdder();
     private final LongAdder listenersDraining = new LongAdder();
+    private final LongAdder listenerCreateFailure = new LongAdder();
     private volatile int activeCount;
     private volatile ClusterManager clusters;
     private ConfigSnapshot snapshot;
@@ -103,6 +104,7 @@ final class ConfigApplier {
         stats.external("listener_manager.listener_removed", listenerRemoved::sum);
         stats.external("listener_manager.total_listeners_active", () -> activeCount);
         stats.external("listener_manager.total_listeners_draining", listenersDraining::sum);
+        stats.external("listener_manager.listener_create_failure", listenerCreateFailure::sum);
     }
 
     /**
@@ -176,6 +178,7 @@ final class ConfigApplier {
                 try {
                     ch = binder.bind(r, live, provisional);
                 } catch (ListenerBindException e) {
+                    listenerCreateFailure.increment();
                     problems.add(new ConfigProblem(next.source(), "Listener", r.name(), "address", e.getMessage()));
                     Active prev = active.get(r.name());
                     if (prev != null) {

@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * admin server on its own thread, and a control thread for DNS and drain.
  *
  * <p>Startup validates the whole configuration first (nothing is bound if anything is wrong), then
- * binds the admin and every listener, and only then reports LIVE. Shutdown drains: it stops
- * accepting, lets open connections finish for up to the drain time, then closes the rest.
+ * binds the admin and every listener, and only then reports LIVE (or, with xDS, once the first
+ * complete configuration was applied). {@link #apply} then applies each new configuration by
+ * reference swap, resource by resource. Shutdown drains: it stops accepting, lets open connections
+ * finish for up to the drain time, then closes the rest.
  */
 public final class ProxyServer implements AdminView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);

@@ -197,6 +197,7 @@ class LiveUpdateTest {
                 assertThat(p.toString()).contains(String.valueOf(taken.getLocalPort()));
             });
             assertThat(server.listenerAddress("l")).as("previous version kept").isEqualTo(address);
+            assertThat(server.stats().value("listener_manager.listener_create_failure")).isEqualTo(1);
             try (Socket s = connect(address)) {
                 roundTrip(s, 1);
             }
