@@ -172,6 +172,7 @@ final class ConfigApplier {
             }
         }
         ListenerTable provisional = new ListenerTable(List.copyOf(desired.values()), groups::get);
+        releaseAddressesOfRemovedListeners(desired, toBind);
         for (ListenerRuntime r : toBind) {
             Channel ch = null;
             if (r.spec().bindToPort()) {
@@ -279,6 +280,26 @@ final class ConfigApplier {
         List<ConfigProblem> ignored = new ArrayList<>();
         List<ListenerRuntime> r = RuntimeBuilder.listeners(one, cm, stats, originalDstSupported, ignored);
         return r.isEmpty() ? null : r.getFirst();
+    }
+
+    /**
+     * A listener removed in the same update that adds another on its address (a rename) holds the
+     * socket the new one needs: close it first, so the address is served again a moment later
+     * rather than by no listener at all. Its connections still drain (see {@link #retire}).
+     */
+    private void releaseAddressesOfRemovedListeners(Map<String, ListenerRuntime> desired, List<ListenerRuntime> toBind) {
+        for (Map.Entry<String, Active> e : active.entrySet()) {
+            Channel ch = e.getValue().channel();
+            if (ch == null || desired.containsKey(e.getKey())) {
+                continue;
+            }
+            for (ListenerRuntime r : toBind) {
+                if (r.spec().bindToPort() && r.spec().address().equals(e.getValue().runtime().spec().address())) {
+                    ch.close().awaitUninterruptibly();
+                    break;
+                }
+            }
+        }
     }
 
     /** Stops accepting on {@code prev}'s socket and closes its connections that are still open after the drain time. */

@@ -124,6 +124,26 @@ class LiveUpdateTest {
     }
 
     @Test
+    void aListenerRenamedOnTheSameAddressServesThatAddress() throws Exception {
+        int port = Ports.free();
+        try (Backend backend = Backend.echo();
+             ProxyServer server = InProcessProxy.start(config("1", List.of(tcpListener("old", port, tcpProxy("tcp", "b"))),
+                     List.of(staticCluster("b", CONNECT, backend.port()))))) {
+
+            ProxyServer.UpdateResult r = server.apply(config("2", List.of(tcpListener("new", port, tcpProxy("tcp2", "b"))),
+                    List.of(staticCluster("b", CONNECT, backend.port()))));
+
+            assertThat(r.rejected()).isEmpty();
+            assertThat(server.listenerAddress("old")).isNull();
+            assertThat(server.listenerAddress("new").getPort()).isEqualTo(port);
+            try (Socket s = connect(server.listenerAddress("new"))) {
+                roundTrip(s, 1);
+            }
+            assertThat(server.stats().value("tcp.tcp2.downstream_cx_total")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRemovedListenerStopsAcceptingAndClosesWhatIsStillOpenWhenTheDrainTimeEnds() throws Exception {
         Duration drainTime = Duration.ofSeconds(2);
         try (Backend backend = Backend.echo();
