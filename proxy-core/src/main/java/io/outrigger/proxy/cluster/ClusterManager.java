@@ -35,6 +35,7 @@ public final class ClusterManager implements AutoCloseable {
     private final List<DnsRefresher> refreshers;
     private final List<ClusterRuntime> originalDst;
     private ScheduledFuture<?> cleanup;
+    private List<Runnable> deferredMemberships = List.of();
 
     private ClusterManager(Map<String, ClusterRuntime> clusters, List<DnsRefresher> refreshers,
                            List<ClusterRuntime> originalDst) {
@@ -126,6 +127,7 @@ public final class ClusterManager implements AutoCloseable {
         List<DnsRefresher> kept = new ArrayList<>();
         List<DnsRefresher> added = new ArrayList<>();
         List<ClusterRuntime> nextOriginalDst = new ArrayList<>();
+        List<Runnable> deferred = new ArrayList<>();
         for (ClusterSpec spec : specs) {
             ClusterRuntime old = clusters.get(spec.name());
             ClusterRuntime runtime = old;
@@ -146,7 +148,17 @@ public final class ClusterManager implements AutoCloseable {
                 }
             } else {
                 switch (spec.type()) {
-                    case STATIC, EDS -> runtime.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
+                    case STATIC, EDS -> {
+                        ClusterRuntime target = runtime;
+                        Runnable publish = () -> target.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
+                        if (old != null && target.sharesBalancerWith(old)) {
+                            // The balancer is shared with the version the listeners still use: updating
+                            // it now would hand them picks their host set does not have.
+                            deferred.add(publish);
+                        } else {
+                            publish.run();
+                        }
+                    }
                     case STRICT_DNS, LOGICAL_DNS -> added.add(new DnsRefresher(runtime, resolver));
                     case ORIGINAL_DST -> { }
                 }
@@ -168,6 +180,7 @@ public final class ClusterManager implements AutoCloseable {
         List<DnsRefresher> all = new ArrayList<>(kept);
         all.addAll(added);
         ClusterManager result = new ClusterManager(next, all, nextOriginalDst);
+        result.deferredMemberships = deferred;
         try {
             for (DnsRefresher r : added) {
                 dnsExecutor.execute(r::refresh);
@@ -178,6 +191,17 @@ public final class ClusterManager implements AutoCloseable {
             // The server is stopping: nothing will be served from these clusters.
         }
         return result;
+    }
+
+    /**
+     * Publishes the new memberships of clusters that replaced a previous version and share its
+     * balancer: call it once the listeners that use the new versions are published. Until then
+     * both versions serve the previous hosts. Idempotent.
+     */
+    public void publishMemberships() {
+        List<Runnable> d = deferredMemberships;
+        deferredMemberships = List.of();
+        d.forEach(Runnable::run);
     }
 
     private static ClusterRuntime build(ClusterSpec spec, ClusterRuntime old, Stats stats,

@@ -63,6 +63,11 @@ public final class ClusterRuntime {
         this.hostSet = previous.hostSet;
     }
 
+    /** Whether this cluster and {@code other} feed one load balancer (one replaced the other). */
+    boolean sharesBalancerWith(ClusterRuntime other) {
+        return loadBalancer == other.loadBalancer;
+    }
+
     /** Whether a cluster of {@code next}'s spec can take over this one's balancer and hosts. */
     boolean canSucceed(ClusterSpec next) {
         boolean nextOriginalDst = next.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST;

@@ -207,6 +207,7 @@ final class ConfigApplier {
         }
         live.publish(new ListenerTable(runtimes, name -> ordered.get(name).connections()));
         clusters = cm;
+        cm.publishMemberships();
 
         // 5. Retire: sockets no longer in force stop accepting; their connections drain.
         for (Map.Entry<String, Active> e : active.entrySet()) {

@@ -124,6 +124,49 @@ class LiveUpdateTest {
     }
 
     @Test
+    void connectionsOpenedWhileUpdatesSwapTheEndpointsAllSucceed() throws Exception {
+        try (Backend first = Backend.echo(); Backend second = Backend.echo();
+             ProxyServer server = InProcessProxy.start(config("0", List.of(tcpListener("l", 0, tcpProxy("tcp", "b"))),
+                     List.of(staticCluster("b", CONNECT, first.port()))))) {
+            InetSocketAddress address = server.listenerAddress("l");
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Void> client = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                // Bounded: stops when the updates are done, or after 5,000 connections.
+                for (int i = 0; i < 5000 && !done.get(); i++) {
+                    try (Socket s = connect(address)) {
+                        roundTrip(s, i & 0x7f);
+                        ok.incrementAndGet();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException("connection " + i + " failed during updates", e);
+                    }
+                }
+            });
+            try {
+                for (int v = 1; v <= 40 && !client.isDone(); v++) {
+                    int[] ports = switch (v % 3) {
+                        case 0 -> new int[] {first.port()};
+                        case 1 -> new int[] {second.port()};
+                        default -> new int[] {first.port(), second.port()};
+                    };
+                    server.apply(config(String.valueOf(v), List.of(tcpListener("l", 0, tcpProxy("tcp", "b"))),
+                            List.of(staticCluster("b", CONNECT, ports))));
+                    Thread.onSpinWait();
+                    int before = ok.get();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() > before || client.isDone());
+                }
+            } finally {
+                done.set(true);
+            }
+            client.get(60, TimeUnit.SECONDS);
+            assertThat(ok.get()).isPositive();
+            assertThat(first.accepted()).isPositive();
+            assertThat(second.accepted()).isPositive();
+            assertThat(first.accepted() + second.accepted()).as("every connection reached a backend").isEqualTo(ok.get());
+        }
+    }
+
+    @Test
     void aListenerRenamedOnTheSameAddressServesThatAddress() throws Exception {
         int port = Ports.free();
         try (Backend backend = Backend.echo();
