@@ -23,11 +23,17 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     private final ListenerBinder binder;
     private final String name;
+    private final ServingListener atBind;
     private final TcpProxyInstaller installer;
 
-    ListenerInitializer(ListenerBinder binder, String name, TcpProxyInstaller installer) {
+    /**
+     * @param atBind the listener as bound; it serves while the published configuration no longer
+     *               holds it (removed by an update, its socket closing)
+     */
+    ListenerInitializer(ListenerBinder binder, ServingListener atBind, TcpProxyInstaller installer) {
         this.binder = Objects.requireNonNull(binder, "binder");
-        this.name = Objects.requireNonNull(name, "name");
+        this.atBind = Objects.requireNonNull(atBind, "atBind");
+        this.name = atBind.runtime().name();
         this.installer = Objects.requireNonNull(installer, "installer");
     }
 
@@ -37,8 +43,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         ListenerHandoff listeners = binder.published();
         ServingListener accepting = listeners.named(name);
         if (accepting == null) {
-            ch.close(); // removed by an update while this socket was being closed
-            return;
+            // Removed by an update while this socket was being closed: accepted before the close, so
+            // served as the listener was (its connections drain like the others).
+            accepting = atBind;
         }
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
         InetSocketAddress original = null;
@@ -59,6 +66,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(serving.onClose());
+        if (serving.connections() != null) {
+            serving.connections().add(ch);
+        }
         TcpProxyRoute route = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (route == null) {
             listener.stats().noFilterChainMatch().increment();
