@@ -7,12 +7,11 @@ import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.server.ProxyServer;
 import io.outrigger.proxy.server.ServerOptions;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.proxy.xds.XdsConnection;
 import io.outrigger.xds.config.BootstrapLoader;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
-import io.outrigger.xds.ads.AdsClient;
 import io.outrigger.xds.config.LoadedBootstrap;
-import io.outrigger.xds.config.XdsBootstrap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.Security;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,31 +123,27 @@ public final class Main implements Callable<Integer> {
                         Clock.systemUTC()))
                 .withConcurrency(loops).withDrainTime(Duration.ofSeconds(drainTimeSeconds)).withCommandLine(cli);
         ProxyServer server = new ProxyServer(options, Transport.detect());
-        AdsClient ads = null;
+        Optional<XdsConnection> xds = Optional.empty();
         try {
-            // dynamic_resources with ads_config: the ADS client feeds every new snapshot to the server.
-            ads = XdsBootstrap.adsClient(loaded).map(b -> b.listener(server::apply).build()).orElse(null);
-            server.start(loaded.snapshot(), loaded::configDumpJson, ads == null ? null : ads.ready());
-            if (ads != null) {
-                ads.start();
-                server.terminated().thenRun(ads::close);
-            }
+            // dynamic_resources: the static resources serve at once, /ready waits for the first
+            // complete xDS configuration, and each later snapshot is applied as it comes.
+            xds = XdsConnection.create(loaded, server);
+            server.start(loaded.snapshot(), xds.map(x -> x.configDump(loaded)).orElse(loaded::configDumpJson),
+                    xds.map(XdsConnection::ready).orElse(null));
         } catch (ConfigException e) {
-            if (ads != null) {
-                ads.close();
-            }
+            xds.ifPresent(XdsConnection::close);
             printProblems(err, e);
             return 1;
         } catch (ListenerBindException e) {
-            if (ads != null) {
-                ads.close();
-            }
+            xds.ifPresent(XdsConnection::close);
             err.println(configPath + ": " + e.getMessage());
             err.flush();
             return 1;
         }
+        xds.ifPresent(XdsConnection::start);
         ShutdownSignals.onTerminate(server::drainAndStop);
         server.terminated().join();
+        xds.ifPresent(XdsConnection::close);
         return 0;
     }
 

@@ -349,6 +349,12 @@ final class Exchange implements UpstreamCallbacks {
         for (long i = 0; i < maxTries; i++) {
             Host h = hs.loadBalancer().pick(ctx.random().nextLong());
             chosen = hs.upstream(h);
+            if (chosen == null && h != null) {
+                // The balancer moved to a newer membership after hs was read (an update in
+                // flight): its hosts are published before it, so the current set has the pick.
+                hs = cluster.cluster().hostSet();
+                chosen = hs.upstream(h);
+            }
             if (chosen == null || !tried.contains(chosen)) {
                 break;
             }

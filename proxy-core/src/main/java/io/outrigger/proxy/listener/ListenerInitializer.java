@@ -21,10 +21,16 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     private final ListenerBinder binder;
     private final String name;
+    private final ServingListener atBind;
 
-    ListenerInitializer(ListenerBinder binder, String name) {
+    /**
+     * @param atBind the listener as bound; it serves while the published configuration no longer
+     *               holds it (removed by an update, its socket closing)
+     */
+    ListenerInitializer(ListenerBinder binder, ServingListener atBind) {
         this.binder = Objects.requireNonNull(binder, "binder");
-        this.name = Objects.requireNonNull(name, "name");
+        this.atBind = Objects.requireNonNull(atBind, "atBind");
+        this.name = atBind.runtime().name();
     }
 
     @Override
@@ -33,8 +39,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         ListenerHandoff listeners = binder.published();
         ServingListener accepting = listeners.named(name);
         if (accepting == null) {
-            ch.close(); // removed by an update while this socket was being closed
-            return;
+            // Removed by an update while this socket was being closed: accepted before the close, so
+            // served as the listener was (its connections drain like the others).
+            accepting = atBind;
         }
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
         InetSocketAddress original = null;
@@ -55,6 +62,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(serving.onClose());
+        if (serving.connections() != null) {
+            serving.connections().add(ch);
+        }
         NetworkChain chain = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
         if (chain == null) {
             listener.stats().noFilterChainMatch().increment();

@@ -1,13 +1,15 @@
 package io.outrigger.proxy.listener;
 
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.group.ChannelGroup;
 import java.util.Objects;
 
 /**
  * A listener as a destination for accepted connections: its runtime, what it does with a new
  * connection's destination (read once from the spec), and the one close listener that keeps its
  * connection gauges, shared by all its connections so that accepting or closing a connection
- * allocates nothing here.
+ * allocates nothing here; and the group of its open connections, so that a listener removed by an
+ * update can close what is left at the end of its drain.
  */
 final class ServingListener {
     private final ListenerRuntime runtime;
@@ -15,9 +17,12 @@ final class ServingListener {
     private final boolean restoresOriginalDst;
     private final boolean handsOff;
     private final boolean transparent;
+    private final ChannelGroup connections;
 
-    ServingListener(ListenerRuntime runtime) {
+    /** @param connections the listener's open connections, or {@code null} when nobody needs them */
+    ServingListener(ListenerRuntime runtime, ChannelGroup connections) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.connections = connections;
         this.onClose = f -> {
             runtime.stats().downstreamCxActive().decrement();
             runtime.stats().downstreamCxDestroy().increment();
@@ -33,6 +38,11 @@ final class ServingListener {
 
     ChannelFutureListener onClose() {
         return onClose;
+    }
+
+    /** The group that tracks this listener's open connections, or {@code null}. */
+    ChannelGroup connections() {
+        return connections;
     }
 
     /** {@code original_dst} listener filter, or implied by {@code use_original_dst}. */

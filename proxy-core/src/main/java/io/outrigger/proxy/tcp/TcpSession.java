@@ -171,17 +171,22 @@ final class TcpSession {
      */
     private UpstreamHost nextHost() {
         int n = tried.length;
+        boolean stale = false;
         for (int i = 0; i < n; i++) {
             Host picked = hostSet.loadBalancer().pick(context.random().nextLong());
             if (picked == null) {
                 break;
             }
             UpstreamHost u = hostSet.upstream(picked);
-            if (u != null && !wasTried(u)) {
+            if (u == null) {
+                // The balancer moved to a newer membership after this session read its host set
+                // (an update in flight): serve from the hosts this session holds.
+                stale = true;
+            } else if (!wasTried(u)) {
                 return u;
             }
         }
-        if (attempts == 0) {
+        if (attempts == 0 && !stale) {
             return null;
         }
         for (UpstreamHost u : hostSet.hosts()) {
