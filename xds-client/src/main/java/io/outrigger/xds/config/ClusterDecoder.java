@@ -29,7 +29,7 @@ final class ClusterDecoder {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
-            "load_assignment", "eds_cluster_config", "load_balancing_policy");
+            "load_assignment", "eds_cluster_config", "load_balancing_policy", "transport_socket");
     private static final Set<String> EDS_CONFIG_FIELDS = Set.of("eds_config", "service_name");
     private static final Set<String> CONFIG_SOURCE_FIELDS = Set.of("ads", "resource_api_version", "initial_fetch_timeout");
 
@@ -90,10 +90,14 @@ final class ClusterDecoder {
         if (type != DiscoveryType.EDS && cluster.hasEdsClusterConfig()) {
             problems.error(Problems.path(path, "eds_cluster_config"), "set on a " + type + " cluster (expected only with type: EDS)");
         }
+        io.outrigger.xds.snapshot.UpstreamTlsSpec tls = null;
+        if (cluster.hasTransportSocket()) {
+            tls = TlsDecoder.upstream(cluster.getTransportSocket(), Problems.path(path, "transport_socket"), problems);
+        }
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment);
+        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, tls);
     }
 
     private static LoadAssignmentSpec assignment(Cluster cluster, DiscoveryType type, String path, Problems problems) {

@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param loadAssignment the endpoints; for EDS clusters the last assignment received, or an empty
  *                       one while warming; for ORIGINAL_DST empty
+ * @param tls the {@code UpstreamTlsContext} when connections to the hosts originate TLS, {@code null} for
+ *            raw_buffer
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
-                          LoadAssignmentSpec loadAssignment) {
+                          LoadAssignmentSpec loadAssignment, UpstreamTlsSpec tls) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -23,5 +25,11 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(loadAssignment, "loadAssignment");
+    }
+
+    /** A plaintext (raw_buffer) cluster. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null);
     }
 }
