@@ -29,6 +29,7 @@ public final class ClusterRuntime {
     private final LoadBalancerFactory lbFactory;
     private final int connectTimeoutMillis;
     private volatile HostSet hostSet;
+    private volatile UpstreamTransportSocket transportSocket;
 
     ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -58,6 +59,16 @@ public final class ClusterRuntime {
     /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} wants it (at least 1 ms). */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    /** The cluster's TLS, or {@code null} for raw_buffer; read once per upstream connection. */
+    public UpstreamTransportSocket transportSocket() {
+        return transportSocket;
+    }
+
+    /** Sets the cluster's transport socket; done once, on the control thread, before any connection. */
+    public void transportSocket(UpstreamTransportSocket socket) {
+        this.transportSocket = socket;
     }
 
     /** The current hosts; read once per connection. */

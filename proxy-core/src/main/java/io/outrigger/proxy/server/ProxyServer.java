@@ -13,7 +13,10 @@ import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.tls.TlsRuntime;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.tls.context.TlsOptions;
+import io.outrigger.tls.context.TlsProviders;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
@@ -64,6 +67,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private ScheduledExecutorService control;
     private AdminServer admin;
     private CompletableFuture<Void> draining;
+    private volatile TlsOptions tlsOptions = TlsOptions.defaults();
+    private volatile TlsRuntime tls;
 
     public ProxyServer(ServerOptions options, Transport transport) {
         this.options = Objects.requireNonNull(options, "options");
@@ -96,9 +101,16 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, problems);
+        TlsRuntime tlsRuntime = new TlsRuntime(snapshot, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(snapshot, cm, tlsRuntime, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, tlsRuntime, problems);
         if (!problems.isEmpty()) {
+            tlsRuntime.close();
             throw new ConfigException(problems);
+        }
+        tls = tlsRuntime;
+        if (tlsRuntime.inUse() && !TlsProviders.isNative()) {
+            LOG.warn("TLS runs on the JDK provider: {}", TlsProviders.description());
         }
         clusters = cm;
         boolean ok = false;
@@ -128,6 +140,19 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                 stopNow();
             }
         }
+    }
+
+    /**
+     * Sets how TLS runs (provider, clock, how long before a certificate expires its connections are
+     * finished); before {@link #start}. Metrics are bound per listener and cluster by the server.
+     */
+    public void tlsOptions(TlsOptions options) {
+        this.tlsOptions = Objects.requireNonNull(options, "options");
+    }
+
+    /** The TLS of the running configuration (secrets, contexts), or {@code null} before start. */
+    public TlsRuntime tls() {
+        return tls;
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -213,6 +238,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         if (clusters != null) {
             clusters.close();
         }
+        if (tls != null) {
+            tls.close();
+        }
         if (control != null) {
             control.shutdownNow();
         }
@@ -241,6 +269,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         info.put("uptime_current_epoch", uptime.toSeconds() + "s");
         info.put("uptime_all_epochs", uptime.toSeconds() + "s");
         info.put("transport", transport.name());
+        info.put("tls_provider", tlsOptions.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+                ? TlsProviders.description() : "JDK " + Runtime.version()
+                + (TlsProviders.isNative() ? " (chosen by configuration)" : " (fallback: " + TlsProviders.fallbackCause()
+                .map(Throwable::toString).orElse("unknown") + ")"));
         info.put("concurrency", options.concurrency());
         Map<String, Object> cli = new LinkedHashMap<>(options.commandLine());
         cli.putIfAbsent("concurrency", options.concurrency());

@@ -1,12 +1,19 @@
 package io.outrigger.proxy.server;
 
 import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.listener.ChainRuntime;
 import io.outrigger.proxy.listener.FilterChainSelector;
 import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.rbac.RbacFilter;
 import io.outrigger.proxy.stats.ListenerStats;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
+import io.outrigger.proxy.tls.DownstreamTls;
+import io.outrigger.proxy.tls.TlsRuntime;
+import io.outrigger.proxy.tls.UpstreamTls;
+import io.outrigger.xds.snapshot.ClusterSpec;
+import io.outrigger.xds.snapshot.RbacSpec;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
 import io.outrigger.xds.snapshot.FilterChainSpec;
@@ -34,7 +41,7 @@ final class RuntimeBuilder {
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           List<ConfigProblem> problems) {
+                                           TlsRuntime tls, List<ConfigProblem> problems) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -44,8 +51,10 @@ final class RuntimeBuilder {
             int before = problems.size();
             for (int j = 0; j < l.listenerFilters().size(); j++) {
                 ListenerFilterSpec f = l.listenerFilters().get(j);
-                problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
-                        "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                if (f.kind() != ListenerFilterSpec.Kind.TLS_INSPECTOR) {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
+                            "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                }
             }
             if (l.useOriginalDst()) {
                 problems.add(problem(snapshot, l, field(at, "use_original_dst"),
@@ -55,18 +64,18 @@ final class RuntimeBuilder {
                 problems.add(problem(snapshot, l, field(at, "bind_to_port"),
                         "false is not supported by the data path yet (expected: true)"));
             }
-            List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
+            List<FilterChainSelector.Candidate<ChainRuntime>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
                 FilterChainSpec chain = l.filterChains().get(j);
-                TcpProxyRoute route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
-                        tcpStats, problems);
-                if (route != null) {
-                    candidates.add(new FilterChainSelector.Candidate<>(chain.match(), route));
+                ChainRuntime runtime = chain(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
+                        tcpStats, tls, problems);
+                if (runtime != null) {
+                    candidates.add(new FilterChainSelector.Candidate<>(chain.match(), runtime));
                 }
             }
-            TcpProxyRoute defaultRoute = l.defaultFilterChain() == null ? null
-                    : route(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
-                    tcpStats, problems);
+            ChainRuntime defaultRoute = l.defaultFilterChain() == null ? null
+                    : chain(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
+                    tcpStats, tls, problems);
             if (problems.size() > before) {
                 continue;
             }
@@ -77,25 +86,62 @@ final class RuntimeBuilder {
         return out;
     }
 
-    private static TcpProxyRoute route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
-                                       ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
-                                       List<ConfigProblem> problems) {
-        if (chain.filters().size() != 1) {
-            problems.add(problem(snapshot, l, field(at, "filters"), chain.filters().size()
-                    + " network filters (expected: exactly one, a tcp_proxy; filter stacks are not supported yet)"));
-            return null;
-        }
-        NetworkFilterSpec filter = chain.filters().getFirst();
-        return switch (filter) {
-            case TcpProxySpec tcp -> {
-                List<TcpProxyRoute.Weighted> weighted = new ArrayList<>();
-                for (WeightedClusterSpec w : tcp.clusters()) {
-                    weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
+    /** A chain: its TLS (if any), its RBAC filter (if any) and its tcp_proxy. */
+    private static ChainRuntime chain(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
+                                      ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
+                                      TlsRuntime tls, List<ConfigProblem> problems) {
+        int before = problems.size();
+        RbacFilter rbac = null;
+        TcpProxyRoute route = null;
+        for (int i = 0; i < chain.filters().size(); i++) {
+            NetworkFilterSpec filter = chain.filters().get(i);
+            String fp = field(at, "filters[" + i + "]");
+            switch (filter) {
+                case RbacSpec r -> {
+                    if (rbac != null) {
+                        problems.add(problem(snapshot, l, fp, "a second network rbac filter (expected: at most one per chain)"));
+                    }
+                    rbac = new RbacFilter(r, stats);
                 }
-                TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
-                yield new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                case TcpProxySpec tcp -> {
+                    List<TcpProxyRoute.Weighted> weighted = new ArrayList<>();
+                    for (WeightedClusterSpec w : tcp.clusters()) {
+                        weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
+                    }
+                    TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
+                    route = new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                }
             }
-        };
+        }
+        if (route == null) {
+            problems.add(problem(snapshot, l, field(at, "filters"), "no tcp_proxy (expected: a terminal tcp_proxy)"));
+        }
+        DownstreamTls downstreamTls = null;
+        if (chain.tls() != null) {
+            String tp = field(at, "transport_socket.typed_config");
+            downstreamTls = tls.downstream(l.address().address(), l.address().port(), chain.tls(),
+                    m -> problems.add(problem(snapshot, l, tp, m)));
+        }
+        return problems.size() > before ? null : new ChainRuntime(chain.name(), downstreamTls, rbac, route);
+    }
+
+    /**
+     * Gives every TLS cluster its transport socket; a cluster whose TLS cannot be built is a problem.
+     */
+    static void clusterTls(ConfigSnapshot snapshot, ClusterManager clusters, TlsRuntime tls, List<ConfigProblem> problems) {
+        for (int i = 0; i < snapshot.clusters().size(); i++) {
+            ClusterSpec c = snapshot.clusters().get(i);
+            if (c.tls() == null) {
+                continue;
+            }
+            String at = ("static".equals(snapshot.versionInfo()) ? "static_resources.clusters[" + i + "]." : "")
+                    + "transport_socket.typed_config";
+            UpstreamTls u = tls.upstream(c.name(), c.tls(),
+                    m -> problems.add(new ConfigProblem(snapshot.source(), "Cluster", c.name(), at, m)));
+            if (u != null) {
+                clusters.get(c.name()).transportSocket(u);
+            }
+        }
     }
 
     private static String field(String at, String rest) {

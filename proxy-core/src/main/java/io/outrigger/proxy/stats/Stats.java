@@ -61,6 +61,36 @@ public final class Stats {
         return adder;
     }
 
+    /**
+     * Binds a network RBAC counter: {@code <stat_prefix>.rbac.<name>} (Envoy joins the prefix with a dot
+     * unless it ends with one), exported as {@code envoy_rbac_<name>{envoy_rbac_prefix="<stat_prefix>"}} the
+     * way Envoy's tag extraction names it.
+     */
+    public LongAdder rbacCounter(String statPrefix, String name) {
+        String prefix = statPrefix.endsWith(".") ? statPrefix.substring(0, statPrefix.length() - 1) : statPrefix;
+        LongAdder adder = new LongAdder();
+        Gauge.builder("envoy_rbac_" + name, adder, LongAdder::doubleValue).tags(Tags.of("envoy_rbac_prefix", prefix))
+                .register(registry);
+        entries.add(new Entry(prefix + ".rbac." + name, adder));
+        return adder;
+    }
+
+    /**
+     * Binds a stat with an explicit dotted name and Prometheus name/tags, for stats whose Envoy name does not
+     * follow the one-tag scopes (TLS stats of a listener or cluster, certificate expiry). Counters whose
+     * Prometheus name ends in {@code _total} are exported as counters, others as gauges (see the class doc).
+     */
+    public LongAdder stat(String dottedName, String prometheusName, Tags tags) {
+        LongAdder adder = new LongAdder();
+        if (prometheusName.endsWith("_total")) {
+            FunctionCounter.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        } else {
+            Gauge.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        }
+        entries.add(new Entry(dottedName, adder));
+        return adder;
+    }
+
     /** The Prometheus text exposition ({@code /stats/prometheus}). */
     public String scrape() {
         return registry.scrape();

@@ -27,6 +27,17 @@ public final class TcpProxyInstaller {
                 new RelayHandler(new TcpSession(downstream, route, context), TcpSession.Side.DOWNSTREAM));
     }
 
+    /**
+     * Adds the relay for {@code route} to an ACTIVE {@code downstream} and starts the session at once: for
+     * connections whose filter chain is chosen after bytes were read (tls_inspector) or whose tcp_proxy
+     * waits for a TLS handshake and RBAC.
+     */
+    public void installAndStart(Channel downstream, TcpProxyRoute route) {
+        TcpSession session = new TcpSession(downstream, route, context);
+        downstream.pipeline().addLast("tcp_proxy", new RelayHandler(session, TcpSession.Side.DOWNSTREAM));
+        session.start();
+    }
+
     public TcpProxyContext context() {
         return context;
     }

@@ -16,6 +16,7 @@ import io.outrigger.lb.Host;
 import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.cluster.HostSet;
 import io.outrigger.proxy.cluster.UpstreamHost;
+import io.outrigger.proxy.cluster.UpstreamTransportSocket;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import java.io.IOException;
@@ -68,6 +69,8 @@ final class TcpSession {
      */
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEof;
+    /** A certificate is about to expire: no more downstream bytes are taken, the upstream was sent a FIN. */
+    private boolean expiring;
 
     TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
@@ -75,6 +78,12 @@ final class TcpSession {
         this.context = Objects.requireNonNull(context, "context");
         this.tcpStats = route.stats();
     }
+
+    /**
+     * How long a session whose certificate is expiring may take to finish after its upstream was sent a
+     * FIN, before both sides are closed. The expiry warning must be longer than this.
+     */
+    static final long EXPIRY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** The downstream became active: pick a cluster and start connecting. */
     void start() {
@@ -165,10 +174,34 @@ final class TcpSession {
     }
 
     private void onConnect(ChannelFuture f) {
-        if (f.isSuccess()) {
+        UpstreamTransportSocket tls = cluster.transportSocket();
+        if (f.isSuccess() && tls != null && f.channel() == upstream && !closed) {
+            // Envoy raises Connected for a TLS upstream once the handshake is done: a handshake that fails
+            // is a failed connection attempt, and the next host is tried.
+            Channel ch = f.channel();
+            tls.install(ch, host).addListener((Future<? super Channel> h) -> onHandshake(ch, h));
+            return;
+        }
+        onEstablished(f.isSuccess(), f.channel(), f.cause());
+    }
+
+    private void onHandshake(Channel ch, Future<? super Channel> h) {
+        if (ch != upstream) {
+            return;
+        }
+        if (!h.isSuccess()) {
+            // onEstablished drops the channel before its channelInactive (always delivered later) arrives,
+            // so that counts as a failed attempt's, not as the session's end.
+            ch.close();
+        }
+        onEstablished(h.isSuccess(), ch, h.cause());
+    }
+
+    private void onEstablished(boolean success, Channel ch, Throwable cause) {
+        if (success) {
             connected = true; // from here on, the upstream's channelInactive releases its counters
             if (closed) {
-                f.channel().close(); // the downstream went away while we were connecting
+                ch.close(); // the downstream went away while we were connecting
                 return;
             }
             attached = true;
@@ -200,11 +233,11 @@ final class TcpSession {
         }
         clusterStats.upstreamCxConnectFail().increment();
         failed.stats().cxConnectFail().increment();
-        if (f.cause() instanceof ConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             clusterStats.upstreamCxConnectTimeout().increment();
         }
         LOG.debug("{}: connect to {} of cluster {} failed: {}", downstream, failed.host(), cluster.name(),
-                f.cause() == null ? "cancelled" : f.cause().toString());
+                cause == null ? "cancelled" : cause.toString());
         connectNext();
     }
 
@@ -214,7 +247,9 @@ final class TcpSession {
      * can no longer forward it.
      */
     void forward(Side side, Channel self, Object msg) {
-        if (!(msg instanceof ByteBuf buf) || closed) {
+        if (!(msg instanceof ByteBuf buf) || closed || (expiring && side == Side.DOWNSTREAM)) {
+            // While expiring, bytes the client sent after the upstream's FIN have nowhere to go: the client
+            // sees the connection end without an answer to them, and retries on a new connection.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -264,6 +299,9 @@ final class TcpSession {
             return;
         }
         Channel source = side == Side.DOWNSTREAM ? upstream : downstream;
+        if (expiring && source == downstream) {
+            return;
+        }
         if (!source.config().isAutoRead()) {
             source.config().setAutoRead(true);
             if (source == downstream) {
@@ -286,11 +324,21 @@ final class TcpSession {
             if (!written.isSuccess() || closed) {
                 return;
             }
-            ((DuplexChannel) peer).shutdownOutput().addListener((Future<? super Void> done) -> {
-                if (++outputsShut == 2) {
-                    close(CloseMode.FLUSH);
-                }
-            });
+            // Over TLS too the half-close is a TCP FIN alone, without close_notify: Netty's engines close their
+            // sending side when they receive a close_notify, which would cut off the answer that a half-close
+            // waits for. The peer proxy reads the FIN as the end of the stream, as it reads a close_notify.
+            shutdownOutput(peer);
+        });
+    }
+
+    private void shutdownOutput(Channel peer) {
+        if (closed) {
+            return;
+        }
+        ((DuplexChannel) peer).shutdownOutput().addListener((Future<? super Void> done) -> {
+            if (++outputsShut == 2) {
+                close(CloseMode.FLUSH);
+            }
         });
     }
 
@@ -317,6 +365,30 @@ final class TcpSession {
         } else {
             LOG.debug("{}: {} error, closing: {}", downstream, side, cause.toString());
             close(CloseMode.NOW);
+        }
+    }
+
+    /**
+     * A certificate of this session's downstream or upstream TLS connection expires soon (Outrigger's answer
+     * to envoy#28386): finish gracefully before it does. The client's reads stop, the upstream gets a FIN
+     * after everything the client sent so far, and the upstream's answer still flows back; when the
+     * upstream closes, the client gets its FIN. A client that sees the end of the stream before an answer
+     * reconnects, and its new handshake uses the current certificate. Both sides are closed after
+     * {@link #EXPIRY_GRACE_NANOS} at the latest.
+     */
+    void certificateExpiring(Side side) {
+        if (closed || expiring) {
+            return;
+        }
+        expiring = true;
+        tcpStats.certificateExpiryDrain().increment();
+        LOG.debug("{}: a {} certificate expires soon, finishing the connection", downstream, side);
+        downstream.config().setAutoRead(false);
+        downstream.eventLoop().schedule(() -> close(CloseMode.FLUSH), EXPIRY_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        if (attached) {
+            inputShutdown(Side.DOWNSTREAM);
+        } else {
+            close(CloseMode.FLUSH);
         }
     }
 
