@@ -69,8 +69,10 @@ final class TcpSession {
      */
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEof;
-    /** A certificate is about to expire: no more downstream bytes are taken, the upstream was sent a FIN. */
+    /** A certificate is about to expire: the session closes at the first quiet moment. */
     private boolean expiring;
+    private long expiryDeadlineNanos;
+    private final Runnable expiryCheck = this::checkExpiring;
 
     TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context) {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
@@ -80,10 +82,13 @@ final class TcpSession {
     }
 
     /**
-     * How long a session whose certificate is expiring may take to finish after its upstream was sent a
-     * FIN, before both sides are closed. The expiry warning must be longer than this.
+     * How long a session whose certificate is expiring may wait for a quiet moment before both sides are
+     * closed anyway. The expiry warning (default 1 min) must be longer than this.
      */
     static final long EXPIRY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** No byte either way for this long: the current exchange is over, the session may close. */
+    static final long EXPIRY_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** The downstream became active: pick a cluster and start connecting. */
     void start() {
@@ -247,9 +252,7 @@ final class TcpSession {
      * can no longer forward it.
      */
     void forward(Side side, Channel self, Object msg) {
-        if (!(msg instanceof ByteBuf buf) || closed || (expiring && side == Side.DOWNSTREAM)) {
-            // While expiring, bytes the client sent after the upstream's FIN have nowhere to go: the client
-            // sees the connection end without an answer to them, and retries on a new connection.
+        if (!(msg instanceof ByteBuf buf) || closed) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -299,9 +302,6 @@ final class TcpSession {
             return;
         }
         Channel source = side == Side.DOWNSTREAM ? upstream : downstream;
-        if (expiring && source == downstream) {
-            return;
-        }
         if (!source.config().isAutoRead()) {
             source.config().setAutoRead(true);
             if (source == downstream) {
@@ -370,26 +370,35 @@ final class TcpSession {
 
     /**
      * A certificate of this session's downstream or upstream TLS connection expires soon (Outrigger's answer
-     * to envoy#28386): finish gracefully before it does. The client's reads stop, the upstream gets a FIN
-     * after everything the client sent so far, and the upstream's answer still flows back; when the
-     * upstream closes, the client gets its FIN. A client that sees the end of the stream before an answer
-     * reconnects, and its new handshake uses the current certificate. Both sides are closed after
-     * {@link #EXPIRY_GRACE_NANOS} at the latest.
+     * to envoy#28386): finish the connection while it is still valid. A byte stream has no message boundaries,
+     * so the session waits for the current data to drain, the first moment no byte has moved either way for
+     * {@link #EXPIRY_QUIET_NANOS} (between a response and the next request), and then closes both sides with
+     * a FIN after everything written. A client that reconnects handshakes with the current certificate. At
+     * the latest {@link #EXPIRY_GRACE_NANOS} after the warning, the session closes anyway.
      */
     void certificateExpiring(Side side) {
         if (closed || expiring) {
             return;
         }
         expiring = true;
+        expiryDeadlineNanos = context.nanoClock().getAsLong() + EXPIRY_GRACE_NANOS;
         tcpStats.certificateExpiryDrain().increment();
-        LOG.debug("{}: a {} certificate expires soon, finishing the connection", downstream, side);
-        downstream.config().setAutoRead(false);
-        downstream.eventLoop().schedule(() -> close(CloseMode.FLUSH), EXPIRY_GRACE_NANOS, TimeUnit.NANOSECONDS);
-        if (attached) {
-            inputShutdown(Side.DOWNSTREAM);
-        } else {
-            close(CloseMode.FLUSH);
+        LOG.debug("{}: a {} certificate expires soon, finishing the connection once quiet", downstream, side);
+        checkExpiring();
+    }
+
+    private void checkExpiring() {
+        if (closed) {
+            return;
         }
+        long now = context.nanoClock().getAsLong();
+        long quiet = now - lastActivityNanos;
+        if (quiet >= EXPIRY_QUIET_NANOS || now - expiryDeadlineNanos >= 0) {
+            close(CloseMode.FLUSH);
+            return;
+        }
+        long wait = Math.min(EXPIRY_QUIET_NANOS - quiet, expiryDeadlineNanos - now);
+        downstream.eventLoop().schedule(expiryCheck, Math.max(1, wait), TimeUnit.NANOSECONDS);
     }
 
     /** Called from any thread (drain): closes both sides on the session's event loop. */
