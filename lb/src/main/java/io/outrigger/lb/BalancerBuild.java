@@ -78,8 +78,8 @@ final class BalancerBuild {
         level.healthy = picker(set.healthy, now);
         level.degraded = picker(set.degraded, now);
         if (config.localityWeighted()) {
-            level.healthyLocalities = LocalityChooser.of(set.localities, false, overprovisioning, random.nextLong());
-            level.degradedLocalities = LocalityChooser.of(set.localities, true, overprovisioning, random.nextLong());
+            level.healthyLocalities = LocalityChooser.of(set.localities, false, overprovisioning, random);
+            level.degradedLocalities = LocalityChooser.of(set.localities, true, overprovisioning, random);
             level.healthyByLocality = perLocality(set, false, now);
             level.degradedByLocality = perLocality(set, true, now);
         } else if (config.zoneAware() != null && priority == 0 && local != null

@@ -17,8 +17,8 @@ import java.util.random.RandomGenerator;
  * health checks, outlier detection) and serialize among themselves.
  *
  * <p>The {@link RandomGenerator} is shared by all event loops: pass one that is safe for
- * concurrent use, e.g. {@code ThreadLocalRandom.current()} (per-thread state, safe to share), or a
- * seeded generator in single-threaded tests.
+ * concurrent use, e.g. {@link LoadBalancers#eventLoopRandom()} (per-thread streams), or a seeded
+ * generator in single-threaded tests.
  */
 public final class ClusterLoadBalancer implements LoadBalancer {
     private final LbConfig config;

@@ -18,7 +18,7 @@ final class EndpointPickers {
             return null;
         }
         return switch (config.policy()) {
-            case ROUND_ROBIN -> new RoundRobinPicker(hosts, weights, random.nextLong());
+            case ROUND_ROBIN -> new RoundRobinPicker(hosts, weights, random);
             case RANDOM -> new RandomPicker(hosts, random);
             case LEAST_REQUEST -> {
                 HostState[] s = new HostState[hosts.length];

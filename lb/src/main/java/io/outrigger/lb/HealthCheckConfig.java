@@ -44,8 +44,90 @@ public record HealthCheckConfig(Duration interval, Duration timeout, int unhealt
     public sealed interface Probe permits TcpProbe, HttpProbe {
     }
 
-    /** Envoy's {@code tcp_health_check} with no payload: the check passes when connect succeeds. */
-    public record TcpProbe() implements Probe {
+    /**
+     * Envoy's {@code tcp_health_check}: connect, write {@code send} if not empty, then pass once
+     * every block of {@code receive} has been read in order (Envoy's "fuzzy" match: blocks in order,
+     * not necessarily contiguous). With neither, a successful connect passes.
+     */
+    public record TcpProbe(byte[] send, List<byte[]> receive) implements Probe {
+        public TcpProbe {
+            send = Objects.requireNonNull(send, "send").clone();
+            receive = Objects.requireNonNull(receive, "receive").stream().map(byte[]::clone).toList();
+        }
+
+        /** Connect-only. */
+        public TcpProbe() {
+            this(new byte[0], List.of());
+        }
+
+        @Override
+        public byte[] send() {
+            return send.clone();
+        }
+
+        @Override
+        public List<byte[]> receive() {
+            return receive.stream().map(byte[]::clone).toList();
+        }
+
+        // Value equality over the bytes, so an identical config update compares equal.
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof TcpProbe other) || !java.util.Arrays.equals(send, other.send)
+                    || receive.size() != other.receive.size()) {
+                return false;
+            }
+            for (int i = 0; i < receive.size(); i++) {
+                if (!java.util.Arrays.equals(receive.get(i), other.receive.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = java.util.Arrays.hashCode(send);
+            for (byte[] b : receive) {
+                h = 31 * h + java.util.Arrays.hashCode(b);
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "TcpProbe[send=" + send.length + " bytes, receive=" + receive.size() + " blocks]";
+        }
+
+        boolean expectsReply() {
+            return !receive.isEmpty();
+        }
+
+        /** Whether {@code data} contains the receive blocks in order. */
+        boolean matches(byte[] data, int length) {
+            int from = 0;
+            for (byte[] block : receive) {
+                int at = indexOf(data, length, block, from);
+                if (at < 0) {
+                    return false;
+                }
+                from = at + block.length;
+            }
+            return true;
+        }
+
+        private static int indexOf(byte[] data, int length, byte[] block, int from) {
+            outer:
+            for (int i = from; i + block.length <= length; i++) {
+                for (int j = 0; j < block.length; j++) {
+                    if (data[i + j] != block[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
     }
 
     /**

@@ -19,11 +19,17 @@ import java.util.random.RandomGenerator;
 
 /**
  * Active health checking of one cluster's hosts. A dedicated scheduler thread (never an event
- * loop) starts a round every {@code interval} plus jitter; each probe runs on its own virtual
- * thread with JDK sockets or {@link HttpClient}, and its result comes back to the scheduler
- * thread, which alone keeps the per-host streaks. Verdicts are written to {@link HostState} and
+ * loop) runs one probing session per host, as Envoy does: probe, wait for the verdict (bounded by
+ * {@code timeout}), then wait {@code interval} plus a random jitter before the next probe, so a
+ * slow host never has two probes in flight and probes of many hosts spread out. Each probe runs on
+ * a virtual thread with JDK sockets or {@link HttpClient}; verdicts come back to the scheduler
+ * thread, which alone keeps the per-host streaks. Every {@code interval} the scheduler also picks
+ * up hosts that joined. Verdicts are written to {@link HostState} and
  * the cluster's picker is rebuilt once per batch of changes, so the pickers see failed hosts as
  * unhealthy in Envoy's arithmetic.
+ *
+ * <p>An HTTP response carrying {@code x-envoy-degraded} passes the check but marks the host
+ * degraded, as Envoy does: it then only takes the load healthy hosts cannot.
  *
  * <p>Like Envoy, a host that joins while health checking is on stays out of load balancing until
  * its first successful probe; hosts present when the checker starts keep their EDS health until
@@ -36,12 +42,16 @@ public final class HealthChecker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    /** Scheduler thread only. */
-    private final Map<HostState, Streak> streaks = new HashMap<>();
+    /** Hosts with a running probing session and their streaks. Scheduler thread only. */
+    private final Map<HostState, Streak> sessions = new HashMap<>();
     private boolean refreshQueued;
+    private volatile OutlierDetector unejectOnPass;
     private volatile boolean closed;
     private final LongAdder attempts = new LongAdder();
     private final LongAdder failures = new LongAdder();
+
+    /** A probe's verdict. */
+    enum Verdict { PASS, DEGRADED, FAIL }
 
     private static final class Streak {
         int successes;
@@ -64,70 +74,121 @@ public final class HealthChecker implements AutoCloseable {
                 : null;
     }
 
-    /** Starts probing: the first round runs now. */
-    public void start() {
-        cluster.states().setNewHostsPendingHealthCheck(true);
-        scheduler.execute(this::round);
+    /**
+     * Ends outlier ejections when a probe passes ({@code successful_active_health_check_uneject_host},
+     * true by default in Envoy). Call before {@link #start()}.
+     */
+    public HealthChecker unejectOnPass(OutlierDetector detector) {
+        this.unejectOnPass = Objects.requireNonNull(detector, "detector");
+        return this;
     }
 
-    private void round() {
+    /** Starts probing: every current host is probed now. */
+    public void start() {
+        cluster.states().setNewHostsPendingHealthCheck(true);
+        scheduler.execute(this::discover);
+    }
+
+    /** Starts a session for each host without one; runs every interval. */
+    private void discover() {
         if (closed) {
             return;
         }
         for (HostState s : cluster.states().all()) {
-            probes.execute(() -> {
-                boolean ok = probe(s.host());
-                if (!closed) {
-                    scheduler.execute(() -> onResult(s, ok));
-                }
-            });
+            if (!sessions.containsKey(s)) {
+                sessions.put(s, new Streak());
+                launch(s);
+            }
         }
-        long jitter = config.intervalJitter().toMillis();
-        long delay = config.interval().toMillis() + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
-        scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(this::discover, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private boolean probe(Host host) {
+    private void launch(HostState s) {
+        if (closed) {
+            return;
+        }
+        probes.execute(() -> {
+            Verdict verdict = probe(s.host());
+            if (!closed) {
+                scheduler.execute(() -> onResult(s, verdict));
+            }
+        });
+    }
+
+    private long nextDelayMillis() {
+        long jitter = config.intervalJitter().toMillis();
+        return config.interval().toMillis() + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
+    }
+
+    private Verdict probe(Host host) {
         attempts.increment();
-        boolean ok = switch (config.probe()) {
-            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host);
+        Verdict verdict = switch (config.probe()) {
+            case HealthCheckConfig.TcpProbe tcp -> tcpProbe(host, tcp);
             case HealthCheckConfig.HttpProbe httpProbe -> httpProbe(host, httpProbe);
         };
-        if (!ok) {
+        if (verdict == Verdict.FAIL) {
             failures.increment();
         }
-        return ok;
+        return verdict;
     }
 
-    private boolean tcpProbe(Host host) {
+    private Verdict tcpProbe(Host host, HealthCheckConfig.TcpProbe probe) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host.address(), host.port()), (int) config.timeout().toMillis());
-            return true;
+            byte[] send = probe.send();
+            if (send.length > 0) {
+                socket.getOutputStream().write(send);
+                socket.getOutputStream().flush();
+            }
+            if (!probe.expectsReply()) {
+                return Verdict.PASS;
+            }
+            byte[] buf = new byte[4096];
+            int length = 0;
+            while (!probe.matches(buf, length)) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0 || length == buf.length) {
+                    return Verdict.FAIL;
+                }
+                socket.setSoTimeout((int) leftMillis);
+                int n = socket.getInputStream().read(buf, length, buf.length - length);
+                if (n < 0) {
+                    return Verdict.FAIL;
+                }
+                length += n;
+            }
+            return Verdict.PASS;
         } catch (IOException e) {
-            return false;
+            return Verdict.FAIL;
         }
     }
 
-    private boolean httpProbe(Host host, HealthCheckConfig.HttpProbe probe) {
+    private Verdict httpProbe(Host host, HealthCheckConfig.HttpProbe probe) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.authority() + probe.path()))
                     .timeout(config.timeout()).header("User-Agent", "Outrigger-HealthChecker/1").GET().build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return probe.expected(response.statusCode());
+            if (!probe.expected(response.statusCode())) {
+                return Verdict.FAIL;
+            }
+            return response.headers().firstValue("x-envoy-degraded").isPresent() ? Verdict.DEGRADED : Verdict.PASS;
         } catch (IOException | IllegalArgumentException e) {
-            return false;
+            return Verdict.FAIL;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Verdict.FAIL;
         }
     }
 
-    private void onResult(HostState s, boolean ok) {
+    private void onResult(HostState s, Verdict verdict) {
+        boolean ok = verdict != Verdict.FAIL;
         if (cluster.state(s.host()) != s) {
-            streaks.remove(s);
-            return; // the host left the cluster while being probed
+            sessions.remove(s);
+            return; // the host left the cluster: its session ends
         }
-        Streak streak = streaks.computeIfAbsent(s, k -> new Streak());
+        Streak streak = sessions.computeIfAbsent(s, k -> new Streak());
+        scheduler.schedule(() -> launch(s), nextDelayMillis(), TimeUnit.MILLISECONDS);
         boolean changed = false;
         if (ok) {
             streak.successes++;
@@ -135,6 +196,11 @@ public final class HealthChecker implements AutoCloseable {
             boolean firstCheckOfNewHost = s.failedActiveHealthCheck() && s.pendingFirstHealthCheck();
             if (s.failedActiveHealthCheck() && (firstCheckOfNewHost || streak.successes >= config.healthyThreshold())) {
                 changed = s.setFailedActiveHealthCheck(false);
+            }
+            changed |= s.setDegradedByActiveHealthCheck(verdict == Verdict.DEGRADED);
+            OutlierDetector detector = unejectOnPass;
+            if (detector != null && s.ejected()) {
+                detector.activeHealthCheckPassed(s.host());
             }
             s.clearPendingFirstHealthCheck();
         } else {

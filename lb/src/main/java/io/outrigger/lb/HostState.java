@@ -119,6 +119,36 @@ public final class HostState {
         return old != value;
     }
 
+    /**
+     * Envoy's {@code health_flags} as the admin {@code /clusters} endpoint prints them:
+     * {@code healthy}, or the failing flags joined by '/', e.g. {@code /failed_active_hc/failed_outlier_check}.
+     * EDS statuses appear as {@code /failed_eds_health} (UNHEALTHY, DRAINING, TIMEOUT) and
+     * {@code /degraded_eds_health}; a host waiting for its first check adds {@code /pending_active_hc}.
+     */
+    public String healthFlags(Host current) {
+        StringBuilder b = new StringBuilder();
+        if (failedActiveHealthCheck) {
+            b.append("/failed_active_hc");
+        }
+        if (ejected) {
+            b.append("/failed_outlier_check");
+        }
+        HealthStatus eds = current.health();
+        if (eds == HealthStatus.UNHEALTHY || eds == HealthStatus.DRAINING || eds == HealthStatus.TIMEOUT) {
+            b.append("/failed_eds_health");
+        }
+        if (degradedByActiveHealthCheck) {
+            b.append("/degraded_active_hc");
+        }
+        if (eds == HealthStatus.DEGRADED) {
+            b.append("/degraded_eds_health");
+        }
+        if (pendingFirstHealthCheck) {
+            b.append("/pending_active_hc");
+        }
+        return b.isEmpty() ? "healthy" : b.toString();
+    }
+
     /** How load balancing sees the host: EDS status overridden by health checks and ejection. */
     HostHealth effectiveHealth(Host current) {
         if (ejected || failedActiveHealthCheck) {

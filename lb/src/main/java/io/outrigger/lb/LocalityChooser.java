@@ -1,6 +1,6 @@
 package io.outrigger.lb;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * Locality-weighted choice ({@code locality_weighted_lb_config}): locality i is chosen in proportion
@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LocalityChooser {
     private final int[] schedule;
-    private final AtomicInteger next;
+    private final StripedCounter next;
 
-    private LocalityChooser(int[] schedule, long start) {
+    private LocalityChooser(int[] schedule, RandomGenerator random) {
         this.schedule = schedule;
-        this.next = new AtomicInteger((int) Long.remainderUnsigned(start, schedule.length));
+        this.next = new StripedCounter(schedule.length, random);
     }
 
     /**
@@ -23,10 +23,10 @@ final class LocalityChooser {
      *         the whole priority)
      */
     static LocalityChooser of(HostSet.LocalitySet[] localities, boolean degraded, int overprovisioningFactor,
-                              long start) {
+                              RandomGenerator random) {
         long[] weights = effectiveWeights(localities, degraded, overprovisioningFactor);
         int[] schedule = SmoothSchedule.build(weights);
-        return schedule.length == 0 ? null : new LocalityChooser(schedule, start);
+        return schedule.length == 0 ? null : new LocalityChooser(schedule, random);
     }
 
     /** Envoy's effective locality weights, availability in thousandths. */
@@ -45,6 +45,6 @@ final class LocalityChooser {
     }
 
     int pick() {
-        return schedule[(next.getAndIncrement() & Integer.MAX_VALUE) % schedule.length];
+        return schedule[next.next(schedule.length)];
     }
 }

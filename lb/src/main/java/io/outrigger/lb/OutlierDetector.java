@@ -141,6 +141,22 @@ public final class OutlierDetector {
         return true;
     }
 
+    /**
+     * Envoy's {@code successful_active_health_check_uneject_host} (default true): a passing active
+     * health check ends an ejection early. Called by {@link HealthChecker}; runs on the control thread.
+     */
+    public void activeHealthCheckPassed(Host host) {
+        HostState s = cluster.state(host);
+        if (s == null || !s.ejected()) {
+            return;
+        }
+        control.execute(() -> {
+            if (cluster.state(host) == s && s.setEjected(false)) {
+                cluster.refresh();
+            }
+        });
+    }
+
     /** One interval of evaluation; call every {@code interval} on the control thread. */
     public void tick() {
         long now = clock.millis();

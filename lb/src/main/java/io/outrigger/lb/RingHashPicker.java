@@ -11,6 +11,12 @@ final class RingHashPicker implements LoadBalancer {
     /** Point hashes, ascending as unsigned values. */
     private final long[] points;
     private final Host[] owners;
+    /**
+     * Index of the first point in each bucket of the hash space (buckets = top {@code bits} bits),
+     * plus a sentinel: a pick binary-searches one bucket, about one point, instead of the ring.
+     */
+    private final int[] bucketStart;
+    private final int shift;
 
     /**
      * @param hosts the hosts in host-set order
@@ -56,6 +62,18 @@ final class RingHashPicker implements LoadBalancer {
             points[i] = hashes[i] ^ Long.MIN_VALUE;
             owners[i] = hosts[index[i]];
         }
+        int bits = Math.max(1, Math.min(16, 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1))));
+        shift = 64 - bits;
+        int buckets = 1 << bits;
+        bucketStart = new int[buckets + 1];
+        int p = 0;
+        for (int b = 0; b < buckets; b++) {
+            while (p < n && (int) (points[p] >>> shift) < b) {
+                p++;
+            }
+            bucketStart[b] = p;
+        }
+        bucketStart[buckets] = n;
     }
 
     int size() {
@@ -64,9 +82,11 @@ final class RingHashPicker implements LoadBalancer {
 
     @Override
     public Host pick(long hash) {
-        // First point >= hash (unsigned), else wrap around to point 0.
-        int lo = 0;
-        int hi = points.length;
+        // First point >= hash (unsigned), else wrap around to point 0. Points of earlier buckets are
+        // all smaller than hash, so the answer is in this bucket or is the next bucket's first point.
+        int bucket = (int) (hash >>> shift);
+        int lo = bucketStart[bucket];
+        int hi = bucketStart[bucket + 1];
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (Long.compareUnsigned(points[mid], hash) < 0) {

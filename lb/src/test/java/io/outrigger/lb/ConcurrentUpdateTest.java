@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,13 +28,14 @@ class ConcurrentUpdateTest {
         }
         Set<Host> all = new HashSet<>(even);
         all.addAll(odd);
-        ClusterLoadBalancer lb = LoadBalancers.cluster(LbConfig.of(policy), ThreadLocalRandom.current(),
+        ClusterLoadBalancer lb = LoadBalancers.cluster(LbConfig.of(policy), LoadBalancers.eventLoopRandom(),
                 new Fixtures.MutableClock());
         lb.update(flat(even));
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Set<Host> seen = ConcurrentHashMap.newKeySet();
         CountDownLatch done = new CountDownLatch(2);
+        CountDownLatch picking = new CountDownLatch(2);
         for (int t = 0; t < 2; t++) {
             Thread.ofPlatform().start(() -> {
                 try {
@@ -48,6 +48,9 @@ class ConcurrentUpdateTest {
                         lb.requestStarted(h);
                         lb.requestFinished(h);
                         seen.add(h);
+                        if (i == 0) {
+                            picking.countDown();
+                        }
                     }
                 } catch (Throwable e) {
                     failure.set(e);
@@ -56,6 +59,7 @@ class ConcurrentUpdateTest {
                 }
             });
         }
+        assertThat(picking.await(60, TimeUnit.SECONDS)).isTrue();
         for (int u = 0; u < 200; u++) {
             lb.update(flat(u % 2 == 0 ? odd : even));
         }

@@ -112,4 +112,28 @@ class LocalityTest {
         assertThat(share(lb, ZONE_A, 4_000)).isEqualTo(0.25);
         assertThat(lb.stats().zoneClusterTooSmall()).isPositive();
     }
+
+    @Test
+    void routingEnabledSetsTheShareOfRequestsThatGoThroughZoneAwareRouting() {
+        // routing_enabled 50%: half the requests use zone routing (60% local), half plain round robin
+        // over all hosts (30% local) -> 45% local.
+        Membership upstream = membership(level(hosts("up-a", ZONE_A, 1, 0, 3, 3), hosts("up-b", ZONE_B, 1, 0, 7, 7)));
+        Membership callers = membership(level(hosts("me-a", ZONE_A, 1, 0, 5, 5), hosts("me-b", ZONE_B, 1, 0, 5, 5)));
+        ClusterLoadBalancer lb = LoadBalancers.create(upstream,
+                LbConfig.of(LbPolicy.RANDOM).withZoneAware(new ZoneAwareConfig(50, 6, false)),
+                new SplittableRandom(1), clock, new LocalCluster(ZONE_A, callers));
+        assertThat(share(lb, ZONE_A, 40_000)).isCloseTo(0.45, within(0.015));
+    }
+
+    @Test
+    void failTrafficOnPanicRefusesPicksInsteadOfUsingUnhealthyHosts() {
+        Membership upstream = membership(level(hosts("up-a", ZONE_A, 1, 0, 10, 2)));
+        Membership callers = membership(level(hosts("me-a", ZONE_A, 1, 0, 5, 5)));
+        ClusterLoadBalancer lb = LoadBalancers.create(upstream,
+                LbConfig.of(LbPolicy.ROUND_ROBIN).withZoneAware(new ZoneAwareConfig(100, 6, true)),
+                new SplittableRandom(1), clock, new LocalCluster(ZONE_A, callers));
+        assertThat(lb.pick(0)).isNull();
+        assertThat(lb.stats().healthyPanic()).isEqualTo(1);
+        assertThat(lb.stats().noHealthyHost()).isEqualTo(1);
+    }
 }

@@ -171,4 +171,17 @@ class OutlierDetectorTest {
         assertThat(lb.state(hosts.get(0)).ejected()).isTrue();
         assertThat(picked(100)).doesNotContain(hosts.get(0));
     }
+
+    @Test
+    void adminHealthFlagsNameTheReasonAsEnvoyPrintsThem() {
+        List<Host> hosts = hosts(10);
+        OutlierDetector od = detector(OutlierDetectionConfig.envoyDefaults());
+        assertThat(lb.state(hosts.get(0)).healthFlags(hosts.get(0))).isEqualTo("healthy");
+        for (int i = 0; i < 5; i++) {
+            od.reportHttpStatus(hosts.get(0), 500);
+        }
+        assertThat(lb.state(hosts.get(0)).healthFlags(hosts.get(0))).isEqualTo("/failed_outlier_check");
+        Host drained = new Host("10.0.0.1", 8080, 1, HealthStatus.DRAINING, Locality.UNKNOWN, 0, java.util.Map.of());
+        assertThat(lb.state(drained).healthFlags(drained)).isEqualTo("/failed_eds_health");
+    }
 }

@@ -95,4 +95,31 @@ class RoundRobinTest {
         long zeros = java.util.Arrays.stream(schedule).filter(i -> i == 0).count();
         assertThat(zeros / (double) schedule.length).isCloseTo(0.25, within(0.001));
     }
+
+    @Test
+    void eventLoopsPickingConcurrentlyStillGetExactWeightShares() throws InterruptedException {
+        // Each thread stripe walks the schedule with its own counter; every stripe sees a multiple
+        // of the 6-pick period, so the totals are exact.
+        Host a = host("10.0.0.1", 1, HealthStatus.HEALTHY, Locality.UNKNOWN, 0);
+        Host b = host("10.0.0.2", 2, HealthStatus.HEALTHY, Locality.UNKNOWN, 0);
+        Host c = host("10.0.0.3", 3, HealthStatus.HEALTHY, Locality.UNKNOWN, 0);
+        LoadBalancer lb = LoadBalancers.create(flat(List.of(a, b, c)), LbConfig.of(LbPolicy.ROUND_ROBIN),
+                new SplittableRandom(1), clock);
+        java.util.concurrent.ConcurrentHashMap<Host, java.util.concurrent.atomic.LongAdder> counts =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 6_000; i++) {
+                    counts.computeIfAbsent(lb.pick(0), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(counts.get(a).sum()).isEqualTo(4_000);
+        assertThat(counts.get(b).sum()).isEqualTo(8_000);
+        assertThat(counts.get(c).sum()).isEqualTo(12_000);
+    }
 }

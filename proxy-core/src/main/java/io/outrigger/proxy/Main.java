@@ -9,7 +9,9 @@ import io.outrigger.tls.context.TlsOptions;
 import io.outrigger.xds.config.BootstrapLoader;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
+import io.outrigger.xds.ads.AdsClient;
 import io.outrigger.xds.config.LoadedBootstrap;
+import io.outrigger.xds.config.XdsBootstrap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.Security;
@@ -66,6 +68,11 @@ public final class Main implements Callable<Integer> {
     /** Runs the command and returns its exit code (for tests and {@link #main}). */
     public static int run(String... args) {
         return new CommandLine(new Main()).execute(args);
+    }
+
+    /** Runs the command with its output and error text going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
     }
 
     @Override
@@ -126,12 +133,25 @@ public final class Main implements Callable<Integer> {
                 .withConcurrency(loops).withDrainTime(Duration.ofSeconds(drainTimeSeconds)).withCommandLine(cli);
         ProxyServer server = new ProxyServer(options, Transport.detect());
         server.tlsOptions(TlsOptions.defaults().withExpiryWarning(Duration.ofSeconds(certExpiryMarginSeconds)));
+        AdsClient ads = null;
         try {
-            server.start(loaded.snapshot(), loaded::configDumpJson);
+            // dynamic_resources with ads_config: the ADS client feeds every new snapshot to the server.
+            ads = XdsBootstrap.adsClient(loaded).map(b -> b.listener(server::apply).build()).orElse(null);
+            server.start(loaded.snapshot(), loaded::configDumpJson, ads == null ? null : ads.ready());
+            if (ads != null) {
+                ads.start();
+                server.terminated().thenRun(ads::close);
+            }
         } catch (ConfigException e) {
+            if (ads != null) {
+                ads.close();
+            }
             printProblems(err, e);
             return 1;
         } catch (ListenerBindException e) {
+            if (ads != null) {
+                ads.close();
+            }
             err.println(configPath + ": " + e.getMessage());
             err.flush();
             return 1;
@@ -177,6 +197,10 @@ public final class Main implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             try {
                 LoadedBootstrap loaded = BootstrapLoader.load(configPath);
+                // What xds-client accepts, the data path may not serve yet: check both, as a run would.
+                ProxyServer.check(loaded.snapshot(), ServerOptions.defaults(
+                        LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM, Clock.systemUTC())),
+                        Transport.detect());
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(loaded.describe());
                 for (ConfigProblem w : loaded.warnings()) {

@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import picocli.CommandLine;
+import io.netty.handler.ssl.SslContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,9 +32,10 @@ public final class Backend implements AutoCloseable {
      * @param responseBytes      body size of HTTP responses to requests without a body or {@code ?size=}
      * @param stallAfterRequests the request that starts the one-time stall, 0 for none
      * @param stall              how long the stall holds every response
+     * @param tls                the identity to serve mutual TLS with on both ports, null for cleartext
      */
     public record Options(String host, int httpPort, int tcpPort, int threads, Duration delay, int responseBytes,
-                          long stallAfterRequests, Duration stall) {
+                          long stallAfterRequests, Duration stall, TlsFiles tls) {
         public Options {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(delay, "delay");
@@ -58,19 +59,24 @@ public final class Backend implements AutoCloseable {
 
         /** Loopback, any free ports, one thread, no delay, 2-byte bodies, no stall. */
         public static Options defaults() {
-            return new Options("127.0.0.1", 0, 0, 1, Duration.ZERO, 2, 0, Duration.ZERO);
+            return new Options("127.0.0.1", 0, 0, 1, Duration.ZERO, 2, 0, Duration.ZERO, null);
         }
 
         public Options withDelay(Duration d) {
-            return new Options(host, httpPort, tcpPort, threads, d, responseBytes, stallAfterRequests, stall);
+            return new Options(host, httpPort, tcpPort, threads, d, responseBytes, stallAfterRequests, stall, tls);
         }
 
         public Options withStall(long afterRequests, Duration d) {
-            return new Options(host, httpPort, tcpPort, threads, delay, responseBytes, afterRequests, d);
+            return new Options(host, httpPort, tcpPort, threads, delay, responseBytes, afterRequests, d, tls);
         }
 
         public Options withThreads(int n) {
-            return new Options(host, httpPort, tcpPort, n, delay, responseBytes, stallAfterRequests, stall);
+            return new Options(host, httpPort, tcpPort, n, delay, responseBytes, stallAfterRequests, stall, tls);
+        }
+
+        /** Both ports serve mutual TLS with {@code files} (null: cleartext). */
+        public Options withTls(TlsFiles files) {
+            return new Options(host, httpPort, tcpPort, threads, delay, responseBytes, stallAfterRequests, stall, files);
         }
     }
 
@@ -87,7 +93,7 @@ public final class Backend implements AutoCloseable {
     }
 
     /** Binds both ports and returns once they accept connections. */
-    public static Backend start(Options options) throws InterruptedException {
+    public static Backend start(Options options) throws InterruptedException, javax.net.ssl.SSLException {
         Objects.requireNonNull(options, "options");
         Transport transport = Transport.best();
         MultiThreadIoEventLoopGroup group = transport.newGroup(options.threads(), "backend");
@@ -95,12 +101,16 @@ public final class Backend implements AutoCloseable {
                 options.stallAfterRequests(), options.stall().toNanos());
         ResponseBodies bodies = new ResponseBodies(options.responseBytes());
         try {
+            SslContext tls = options.tls() == null ? null : options.tls().serverContext();
             Channel http = new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new ProtocolSniffer(gate, bodies));
                         }
                     })
@@ -111,12 +121,15 @@ public final class Backend implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new BackendEchoHandler(gate));
                         }
                     })
                     .bind(options.host(), options.tcpPort()).sync().channel();
             return new Backend(group, http, tcp, gate);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | InterruptedException | javax.net.ssl.SSLException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
@@ -161,10 +174,13 @@ public final class Backend implements AutoCloseable {
         @Option(names = "--stall-after", defaultValue = "0",
                 description = "the request that starts a one-time stall (0: none)") long stallAfter;
         @Option(names = "--stall", defaultValue = "0ms", converter = Durations.class) Duration stall;
+        @Option(names = "--tls-dir", description = "serve mutual TLS with cert-chain.pem, key.pem, root-cert.pem from this directory")
+        java.nio.file.Path tlsDir;
 
         @Override
         public Integer call() throws Exception {
-            Backend b = start(new Options(host, httpPort, tcpPort, threads, delay, responseBytes, stallAfter, stall));
+            Backend b = start(new Options(host, httpPort, tcpPort, threads, delay, responseBytes, stallAfter, stall,
+                    tlsDir == null ? null : TlsFiles.istio(tlsDir)));
             System.err.println("backend: http/h2c on " + b.httpAddress() + ", tcp echo on " + b.tcpAddress());
             Runtime.getRuntime().addShutdownHook(new Thread(b::close));
             new CountDownLatch(1).await();
@@ -173,6 +189,6 @@ public final class Backend implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Cli()).execute(args));
+        System.exit(LoadGen.commandLine(new Cli(), "backend").execute(args));
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * The load generator's command line: {@code loadgen -p http1 -c 16 -r 1000 -d 30s 127.0.0.1:10000}.
  * Prints a progress line every second on stderr and the summary on stdout.
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
         description = {"HTTP/1.1, h2c and raw TCP load generator.",
                 "Open loop (--rate > 0): requests are due at a fixed rate and latency counts from when each was due,"
                         + " so a stalled server shows in every request that waited (coordinated omission corrected,"
@@ -30,7 +30,7 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = {"-p", "--protocol"}, defaultValue = "http1", description = "http1, h2c, tcp-rr or tcp-bulk")
     String protocol;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "16")
+    @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connections, each paced on its own")
     int connections;
 
     @Option(names = {"-r", "--rate"}, defaultValue = "0",
@@ -44,10 +44,12 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--streams", description = "h2c: concurrent streams per connection (default 10)")
     Integer streams;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = Durations.class)
+    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = Durations.class,
+            description = "measured period, e.g. 30s")
     Duration duration;
 
-    @Option(names = {"-w", "--warmup"}, defaultValue = "2s", converter = Durations.class)
+    @Option(names = {"-w", "--warmup"}, defaultValue = "2s", converter = Durations.class,
+            description = "discarded period before the measured one")
     Duration warmup;
 
     @Option(names = "--path", defaultValue = "/", description = "HTTP path, e.g. /?size=1024 for 1 KiB responses")
@@ -55,6 +57,9 @@ public final class LoadGen implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "0", description = "event loops, 0: min(connections, cores)")
     int threads;
+
+    @Option(names = "--tls-dir", description = "mutual TLS with cert-chain.pem, key.pem, root-cert.pem from this directory")
+    java.nio.file.Path tlsDir;
 
     @Option(names = "--hgrm", description = "also write the corrected latency distribution (HdrHistogram .hgrm, ms)")
     String hgrm;
@@ -79,7 +84,7 @@ public final class LoadGen implements Callable<Integer> {
         int s = streams != null ? streams : proto == Protocol.H2C ? 10 : 1;
         InetSocketAddress addr = parseTarget(target);
         return new LoadSpec(proto, addr, connections, rate, bytes, s, duration, warmup, path,
-                addr.getHostString() + ":" + addr.getPort());
+                addr.getHostString() + ":" + addr.getPort(), tlsDir == null ? null : TlsFiles.istio(tlsDir));
     }
 
     static InetSocketAddress parseTarget(String hostPort) {
@@ -101,6 +106,20 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LoadGen()).execute(args));
+        System.exit(commandLine(new LoadGen(), "loadgen").execute(args));
+    }
+
+    /**
+     * A command line that reports a bad argument or an unreachable target in one line, not as a
+     * stack trace, and exits with 2.
+     */
+    static CommandLine commandLine(Object command, String name) {
+        return new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+                cmd.getErr().println(name + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 }

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
 
@@ -87,7 +88,7 @@ public final class LoadRunner {
                     .channel(transport.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                    .handler(initializer(spec, shared));
+                    .handler(initializer(spec, shared, spec.tls() == null ? null : spec.tls().clientContext()));
             CountDownLatch finished = new CountDownLatch(spec.connections());
             List<Lane> lanes = new ArrayList<>(spec.connections());
             for (int i = 0; i < spec.connections(); i++) {
@@ -203,11 +204,15 @@ public final class LoadRunner {
         };
     }
 
-    private static ChannelInitializer<Channel> initializer(LoadSpec spec, ByteBuf shared) {
+    private static ChannelInitializer<Channel> initializer(LoadSpec spec, ByteBuf shared, SslContext tls) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline p = ch.pipeline();
+                if (tls != null) {
+                    // Requests written before the handshake completes wait inside the SslHandler.
+                    p.addLast(tls.newHandler(ch.alloc(), spec.target().getHostString(), spec.target().getPort()));
+                }
                 switch (spec.protocol()) {
                     case HTTP1 -> p.addLast(new HttpResponseDecoder(), new Http1Exchange(shared));
                     case H2C -> p.addLast(Http2FrameCodecBuilder.forClient().autoAckSettingsFrame(true).build(),

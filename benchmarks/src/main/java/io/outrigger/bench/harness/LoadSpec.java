@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param warmup           a period before it whose results are discarded
  * @param path             the HTTP request path (ignored for TCP)
  * @param authority        the HTTP Host / :authority (ignored for TCP)
+ * @param tls              the identity to present for mutual TLS, or null for cleartext
  */
 public record LoadSpec(
         Protocol protocol,
@@ -31,7 +32,8 @@ public record LoadSpec(
         Duration duration,
         Duration warmup,
         String path,
-        String authority) {
+        String authority,
+        TlsFiles tls) {
 
     /** Largest payload we accept: bigger messages say nothing more about a proxy's request path. */
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -80,24 +82,30 @@ public record LoadSpec(
     public static LoadSpec of(Protocol protocol, InetSocketAddress target, int connections, double rate,
                               int payloadBytes, Duration duration) {
         return new LoadSpec(protocol, target, connections, rate, payloadBytes, 1, duration, Duration.ofSeconds(1),
-                "/", target.getHostString() + ":" + target.getPort());
+                "/", target.getHostString() + ":" + target.getPort(), null);
     }
 
     public LoadSpec withStreams(int n) {
-        return new LoadSpec(protocol, target, connections, rate, payloadBytes, n, duration, warmup, path, authority);
+        return new LoadSpec(protocol, target, connections, rate, payloadBytes, n, duration, warmup, path, authority, tls);
     }
 
     public LoadSpec withWarmup(Duration w) {
-        return new LoadSpec(protocol, target, connections, rate, payloadBytes, streams, duration, w, path, authority);
+        return new LoadSpec(protocol, target, connections, rate, payloadBytes, streams, duration, w, path, authority, tls);
     }
 
     public LoadSpec withPath(String p) {
-        return new LoadSpec(protocol, target, connections, rate, payloadBytes, streams, duration, warmup, p, authority);
+        return new LoadSpec(protocol, target, connections, rate, payloadBytes, streams, duration, warmup, p, authority, tls);
     }
 
     public LoadSpec withTarget(InetSocketAddress t) {
         return new LoadSpec(protocol, t, connections, rate, payloadBytes, streams, duration, warmup, path,
-                t.getHostString() + ":" + t.getPort());
+                t.getHostString() + ":" + t.getPort(), tls);
+    }
+
+    /** The same load over mutual TLS with {@code files} as the client identity (null: cleartext). */
+    public LoadSpec withTls(TlsFiles files) {
+        return new LoadSpec(protocol, target, connections, rate, payloadBytes, streams, duration, warmup, path, authority,
+                files);
     }
 
     public boolean openLoop() {

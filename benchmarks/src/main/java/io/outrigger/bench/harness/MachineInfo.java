@@ -12,13 +12,23 @@ import java.util.concurrent.TimeUnit;
  * compared without knowing it.
  */
 record MachineInfo(String cpuModel, int cores, String kernel, String jdk, long memTotalMib, String loadAverage,
-                   String haproxyVersion, String nginxVersion, String outriggerCommit) {
+                   String haproxyVersion, String nginxVersion, String outriggerCommit, String outriggerJar) {
 
     static MachineInfo describe(Path repo) {
         return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(),
                 read("/proc/sys/kernel/osrelease"), Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
                 readMemTotalMib(), currentLoadAverage(), firstLine(command("haproxy", "-v")), firstLine(command("nginx", "-v")),
-                firstLine(command("git", "-C", repo.toString(), "log", "-1", "--format=%h %cs %s")));
+                firstLine(command("git", "-C", repo.toString(), "log", "-1", "--format=%h %cs %s")),
+                jarBuilt(repo, Path.of("proxy-core/target/outrigger.jar")));
+    }
+
+    /** When the jar bin/outrigger runs was built: the working tree may be ahead of the last commit. */
+    private static String jarBuilt(Path repo, Path jar) {
+        try {
+            return jar + " built " + Files.getLastModifiedTime(repo.resolve(jar)).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        } catch (IOException e) {
+            return "not built (" + jar + ")";
+        }
     }
 
     static String currentLoadAverage() {
@@ -94,7 +104,8 @@ record MachineInfo(String cpuModel, int cores, String kernel, String jdk, long m
                 | HAProxy | %s |
                 | nginx | %s |
                 | Outrigger commit | %s |
+                | Outrigger jar | %s |
                 """.formatted(cpuModel, cores, memTotalMib, kernel, jdk, loadAverage, haproxyVersion, nginxVersion,
-                outriggerCommit);
+                outriggerCommit, outriggerJar);
     }
 }

@@ -25,11 +25,11 @@ final class Plots {
 
     static final int WIDTH = 1000;
     static final int HEIGHT = 560;
-    private static final int LEFT = 90;
-    private static final int RIGHT = 230;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 60;
-    private static final Color[] PALETTE = {
+    static final int LEFT = 90;
+    static final int RIGHT = 230;
+    static final int TOP = 50;
+    static final int BOTTOM = 60;
+    static final Color[] PALETTE = {
         new Color(0x33, 0x33, 0x33), new Color(0x1f, 0x77, 0xb4), new Color(0xd6, 0x27, 0x28),
         new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd), new Color(0xff, 0x7f, 0x0e)};
 
@@ -50,11 +50,19 @@ final class Plots {
         long maxCount = series.stream().mapToLong(s -> s.latency().getTotalCount()).max().orElse(1);
         // Show as deep a tail as the data supports: with N samples, percentile 1 - 1/N is the last meaningful one.
         double xMax = Math.max(1, Math.min(5, Math.floor(Math.log10(Math.max(10, maxCount)))));
-        double yMax = 0;
+        // Log scale: the median (sub-millisecond on loopback) and a stall's tail (hundreds of ms)
+        // both stay readable. Decades from below the fastest sample to above the slowest.
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
         for (Series s : series) {
-            yMax = Math.max(yMax, valueAt(s.latency(), xMax) / 1e6);
+            if (s.latency().getTotalCount() > 0) {
+                lo = Math.min(lo, s.latency().getMinValue() / 1e6);
+                hi = Math.max(hi, valueAt(s.latency(), xMax) / 1e6);
+            }
         }
-        yMax = niceCeiling(yMax * 1.05);
+        // Histogram values are exact to 0.1 %: 1 % of slack keeps 0.1 ms from opening the 0.01 decade.
+        int decadeLo = (int) Math.floor(Math.log10(Math.max(1e-3, lo == Double.MAX_VALUE ? 0.1 : lo * 1.01)));
+        int decadeHi = Math.max(decadeLo + 1, (int) Math.ceil(Math.log10(Math.max(1e-3, hi / 1.01))));
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         axes(g, plotW, plotH);
@@ -66,17 +74,18 @@ final class Plots {
             g.setColor(Color.DARK_GRAY);
             centered(g, label, x, TOP + plotH + 18);
         }
-        for (int i = 0; i <= 5; i++) {
-            double v = yMax * i / 5;
-            int y = TOP + plotH - (int) Math.round(plotH * i / 5.0);
+        int decades = decadeHi - decadeLo;
+        for (int dcd = decadeLo; dcd <= decadeHi; dcd++) {
+            int y = TOP + plotH - (int) Math.round(plotH * (dcd - decadeLo) / (double) decades);
             gridLine(g, LEFT, y, LEFT + plotW, y);
-            String label = String.format(Locale.ROOT, yMax >= 10 ? "%.0f" : "%.2f", v);
+            String label = dcd >= 0 ? String.format(Locale.ROOT, "%,.0f", Math.pow(10, dcd))
+                    : String.format(Locale.ROOT, "%." + (-dcd) + "f", Math.pow(10, dcd));
             g.setColor(Color.DARK_GRAY);
             g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.DARK_GRAY);
         centered(g, "percentile", LEFT + plotW / 2, HEIGHT - 15);
-        verticalLabel(g, "latency (ms)", 22, TOP + plotH / 2);
+        verticalLabel(g, "latency (ms, log scale)", 22, TOP + plotH / 2);
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
             if (s.latency().getTotalCount() == 0) {
@@ -88,7 +97,8 @@ final class Plots {
                 double xv = xMax * i / steps;
                 double ms = valueAt(s.latency(), xv) / 1e6;
                 double x = LEFT + plotW * xv / xMax;
-                double y = TOP + plotH - plotH * Math.min(ms, yMax) / yMax;
+                double pos = (Math.log10(Math.max(ms, Math.pow(10, decadeLo))) - decadeLo) / decades;
+                double y = TOP + plotH - plotH * Math.min(1.0, pos);
                 if (i == 0) {
                     path.moveTo(x, y);
                 } else {

@@ -45,4 +45,10 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         }
         ctx.pipeline().remove(this);
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A failed TLS handshake or a reset before the first bytes: nothing to answer, just drop it.
+        ctx.close();
+    }
 }

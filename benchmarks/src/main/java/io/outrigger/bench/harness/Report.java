@@ -16,6 +16,12 @@ final class Report {
     }
 
     static String section(ScenarioResult r, String latencyPng, String throughputPng, int workers) {
+        return section(r, latencyPng, throughputPng, workers, null);
+    }
+
+    /** @param previous an earlier run to compare with, or null */
+    static String section(ScenarioResult r, String latencyPng, String throughputPng, int workers,
+                          PreviousResults previous) {
         Scenario s = r.scenario();
         LoadSpec l = s.load();
         boolean bulk = s.bulk();
@@ -65,6 +71,9 @@ final class Report {
         }
         md.append('\n');
         md.append(ratios(r, bulk));
+        if (previous != null) {
+            md.append(previous.table(r));
+        }
         LatencySummary h = LatencySummary.of(r.hiccups());
         md.append(String.format(Locale.ROOT,
                 "Machine noise during this scenario (a thread sleeping 1 ms, woken late by): p99 %.2f ms, max %.2f ms;"
@@ -122,6 +131,36 @@ final class Report {
             return NA;
         }
         return String.format(Locale.ROOT, "%.2f×", a / b);
+    }
+
+    /** Columns of the machine-readable companion of each report (one row per scenario and subject). */
+    static final String CSV_HEADER = "scenario,subject,note,throughput,throughput_unit,throughput_min,throughput_max,"
+            + "p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,proxy_cpu_pct,proxy_cpu_per_unit,cpu_unit,peak_rss_mib,"
+            + "harness_cpu_pct,reps\n";
+
+    static String csv(ScenarioResult r) {
+        boolean bulk = r.scenario().bulk();
+        StringBuilder out = new StringBuilder();
+        for (ScenarioResult.Subject sub : r.subjects()) {
+            double[] t = sub.throughputs(bulk);
+            double min = java.util.Arrays.stream(t).min().orElse(Double.NaN);
+            double max = java.util.Arrays.stream(t).max().orElse(Double.NaN);
+            LatencySummary l = LatencySummary.of(sub.latency());
+            boolean proxy = sub.kind != SubjectKind.DIRECT;
+            String note = r.scenario().notes().getOrDefault(sub.kind, "");
+            out.append(String.join(",", r.scenario().id(), sub.kind.label(), '"' + note.replace("\"", "'") + '"',
+                    num(sub.meanThroughput(bulk)), bulk ? "MB/s" : "req/s", num(min), num(max),
+                    bulk ? "" : num(l.p50()), bulk ? "" : num(l.p90()), bulk ? "" : num(l.p99()),
+                    bulk ? "" : num(l.p999()), bulk ? "" : num(l.max()), Long.toString(sub.errors()),
+                    proxy ? num(sub.cpuPercent()) : "", proxy ? num(sub.cpuPerUnit(bulk)) : "",
+                    bulk ? "s/GB" : "us/req", proxy ? num(sub.peakRssKib / 1024.0) : "",
+                    num(sub.harnessCpuPercent()), Integer.toString(sub.runs.size()))).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     static String header(String title, MachineInfo machine, String command) {

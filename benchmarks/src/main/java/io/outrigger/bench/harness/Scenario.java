@@ -33,7 +33,7 @@ public record Scenario(String id, String title, LoadSpec load, Map<SubjectKind, 
     /** The same scenario with another duration and warm-up (for --baseline and --duration). */
     public Scenario timed(Duration duration, Duration warmup) {
         LoadSpec l = new LoadSpec(load.protocol(), load.target(), load.connections(), load.rate(), load.payloadBytes(),
-                load.streams(), duration, warmup, load.path(), load.authority());
+                load.streams(), duration, warmup, load.path(), load.authority(), load.tls());
         return new Scenario(id, title, l, modes, notes);
     }
 

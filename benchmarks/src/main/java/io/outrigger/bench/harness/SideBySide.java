@@ -1,10 +1,10 @@
 package io.outrigger.bench.harness;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +26,16 @@ import java.util.concurrent.Callable;
         description = "Compare direct, Outrigger, HAProxy and nginx under the same load.")
 public final class SideBySide implements Callable<Integer> {
 
+    private static final Duration HARNESS_WARMUP = Duration.ofSeconds(2);
+
     @Option(names = "--scenario", split = ",", description = "scenario ids (default: all): ${COMPLETION-CANDIDATES}")
     List<String> scenarios;
 
     @Option(names = "--subjects", split = ",", defaultValue = "direct,outrigger,haproxy,nginx")
     List<String> subjects;
 
-    @Option(names = "--reps", defaultValue = "3", description = "interleaved repetitions per subject")
+    @Option(names = "--reps", defaultValue = "4",
+            description = "interleaved rounds; as many as subjects puts each subject in every position once")
     int reps;
 
     @Option(names = "--duration", converter = Durations.class, description = "measured time per repetition (default 10s)")
@@ -47,7 +50,7 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--backend-threads", defaultValue = "1")
     int backendThreads;
 
-    @Option(names = "--baseline", description = "the short committed baseline: all scenarios, 3 x 3s, into results/baseline.md")
+    @Option(names = "--baseline", description = "the short committed baseline: the scenarios Outrigger runs, 3 x 2s, into results/baseline.md")
     boolean baseline;
 
     @Option(names = "--repo", defaultValue = ".", description = "the Outrigger checkout (for bin/outrigger and results/)")
@@ -59,8 +62,14 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--outrigger", description = "launcher (default: <repo>/bin/outrigger)")
     Path outrigger;
 
+    @Option(names = "--compare", description = "an earlier run's CSV (e.g. benchmarks/results/baseline.csv) to compare with")
+    Path compare;
+
     @Option(names = "--keep-work", description = "keep the generated proxy configs and logs (printed at the end)")
     boolean keepWork;
+
+    /** Loaded from {@link #compare} before the first scenario runs. */
+    private PreviousResults previous;
 
     @Override
     public Integer call() throws Exception {
@@ -70,7 +79,8 @@ public final class SideBySide implements Callable<Integer> {
         Path launcher = outrigger != null ? outrigger : repoDir.resolve("bin/outrigger");
         Files.createDirectories(outDir);
         List<Scenario> list = new ArrayList<>();
-        for (String id : scenarios == null ? Scenarios.all().stream().map(Scenario::id).toList() : scenarios) {
+        List<Scenario> defaults = baseline ? Scenarios.baseline() : Scenarios.all();
+        for (String id : scenarios == null ? defaults.stream().map(Scenario::id).toList() : scenarios) {
             list.add(Scenarios.byId(id));
         }
         int repetitions = reps;
@@ -78,13 +88,16 @@ public final class SideBySide implements Callable<Integer> {
         Duration w = warmup;
         if (baseline) {
             repetitions = 3;
-            d = d != null ? d : Duration.ofSeconds(3);
+            // Five scenarios x four subjects x three rounds must finish in under five minutes.
+            d = d != null ? d : Duration.ofSeconds(2);
             w = w != null ? w : Duration.ofSeconds(1);
         }
         if (repetitions < 1) {
             throw new IllegalArgumentException("reps: " + repetitions + " (expected: >= 1)");
         }
         List<SubjectKind> kinds = subjects.stream().map(SubjectKind::fromLabel).toList();
+        // Read the earlier CSV before anything runs: --baseline may be about to overwrite it.
+        previous = compare == null ? null : PreviousResults.load(compare);
         MachineInfo machine = MachineInfo.describe(repoDir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm", Locale.ROOT));
         Path work = Files.createTempDirectory("side-by-side-");
@@ -103,6 +116,7 @@ public final class SideBySide implements Callable<Integer> {
                        Path launcher, Path outDir, MachineInfo machine, String stamp) throws Exception {
         StringBuilder baselineMd = new StringBuilder(Report.header("Side-by-side baseline", machine,
                 "benchmarks/bin/side-by-side --baseline"));
+        StringBuilder baselineCsv = new StringBuilder(Report.CSV_HEADER);
         for (Scenario sc : list) {
             Scenario timed = sc.timed(d != null ? d : sc.load().duration(), w != null ? w : sc.load().warmup());
             ScenarioResult r = runScenario(timed, kinds, repetitions, work, launcher);
@@ -110,19 +124,24 @@ public final class SideBySide implements Callable<Integer> {
             String latencyPng = timed.bulk() ? null : prefix + "-latency.png";
             String throughputPng = prefix + "-throughput.png";
             plot(r, outDir, latencyPng, throughputPng);
-            String section = Report.section(r, latencyPng, throughputPng, workers);
+            String section = Report.section(r, latencyPng, throughputPng, workers, previous);
             if (baseline) {
                 baselineMd.append(section);
+                baselineCsv.append(Report.csv(r));
             } else {
+                Files.writeString(outDir.resolve(prefix + ".csv"), Report.CSV_HEADER + Report.csv(r));
                 Path md = outDir.resolve(prefix + ".md");
                 Files.writeString(md, Report.header(timed.title(), machine,
-                        "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions) + section);
+                        "benchmarks/bin/side-by-side --scenario " + sc.id() + " --reps " + repetitions + " --duration "
+                                + Durations.format(timed.load().duration()) + " --warmup "
+                                + Durations.format(timed.load().warmup()) + " --workers " + workers) + section);
                 System.err.println("wrote " + md);
             }
         }
         if (baseline) {
             Path md = outDir.resolve("baseline.md");
             Files.writeString(md, baselineMd.toString());
+            Files.writeString(outDir.resolve("baseline.csv"), baselineCsv.toString());
             System.err.println("wrote " + md);
         }
         return 0;
@@ -135,25 +154,24 @@ public final class SideBySide implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         Map<SubjectKind, RunningSubject> running = new EnumMap<>(SubjectKind.class);
         Map<SubjectKind, ScenarioResult.Subject> results = new EnumMap<>(SubjectKind.class);
-        try (Backend backend = Backend.start(Backend.Options.defaults().withThreads(backendThreads))) {
+        try (Testbed testbed = Testbed.start(sc, backendThreads, work)) {
             try {
                 for (SubjectKind k : kinds) {
                     if (!sc.modes().containsKey(k)) {
                         continue;
                     }
                     try {
-                        running.put(k, RunningSubject.start(k, sc, backend, work, launcher, workers));
+                        running.put(k, RunningSubject.start(k, sc, testbed, work, launcher, workers));
                         results.put(k, new ScenarioResult.Subject(k, sc.label(k)));
                     } catch (IOException e) {
                         System.err.println("!! " + k.label() + " not run: " + e.getMessage());
                         skipped.add(k.label() + " (" + firstLine(e.getMessage()) + ")");
                     }
                 }
-                List<SubjectKind> order = new ArrayList<>(running.keySet());
+                warmUpHarness(sc, testbed.backend());
+                List<SubjectKind> subjectsUp = new ArrayList<>(running.keySet());
                 for (int rep = 0; rep < repetitions; rep++) {
-                    for (int i = 0; i < order.size(); i++) {
-                        // Rotate the order each round: no subject always runs first, right after a JIT-cold start.
-                        SubjectKind k = order.get((i + rep) % order.size());
+                    for (SubjectKind k : roundOrder(subjectsUp, rep)) {
                         RunningSubject subject = running.get(k);
                         if (subject.process() != null && !subject.process().alive()) {
                             continue;
@@ -188,8 +206,33 @@ public final class SideBySide implements Callable<Integer> {
         return new ScenarioResult(sc, repetitions, subjectsWithRuns, skipped, hiccups.stop(), MachineInfo.currentLoadAverage());
     }
 
+    /**
+     * The order subjects run in round {@code round}: every subject once, rotated by one each round,
+     * so that over as many rounds as subjects each one runs in every position (first after a proxy
+     * start, last before the next round) once, and slow drift of the machine spreads evenly.
+     */
+    static List<SubjectKind> roundOrder(List<SubjectKind> subjects, int round) {
+        List<SubjectKind> order = new ArrayList<>(subjects.size());
+        for (int i = 0; i < subjects.size(); i++) {
+            order.add(subjects.get((i + round) % subjects.size()));
+        }
+        return order;
+    }
+
+    /**
+     * Runs the scenario's load straight at the backend for a while, discarded, so that the first
+     * subject measured does not pay for compiling the harness's own codecs.
+     */
+    private static void warmUpHarness(Scenario sc, Backend backend) throws Exception {
+        InetSocketAddress upstream = sc.load().protocol().isHttp() ? backend.httpAddress() : backend.tcpAddress();
+        LoadSpec spec = sc.timed(HARNESS_WARMUP, Duration.ZERO).load().withTarget(upstream);
+        System.err.printf(Locale.ROOT, "-- %s: warming up the load generator and backend (%s, discarded)%n", sc.id(),
+                Durations.format(HARNESS_WARMUP));
+        new LoadRunner().run(spec, pr -> { });
+    }
+
     private static ScenarioResult.Run runOnce(Scenario sc, RunningSubject subject, int rep) throws Exception {
-        LoadSpec spec = sc.load().withTarget(subject.address());
+        LoadSpec spec = sc.load().withTarget(subject.address()).withTls(subject.clientTls());
         double[] cpu = {Double.NaN, Double.NaN};
         double[] self = {Double.NaN, Double.NaN};
         long selfPid = ProcessHandle.current().pid();
@@ -254,6 +297,6 @@ public final class SideBySide implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SideBySide()).execute(args));
+        System.exit(LoadGen.commandLine(new SideBySide(), "side-by-side").execute(args));
     }
 }

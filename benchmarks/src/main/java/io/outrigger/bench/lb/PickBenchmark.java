@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,14 +26,15 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Cost of one {@link LoadBalancer#pick} per policy and cluster size, with the production random
- * source ({@code ThreadLocalRandom.current()}). Hosts have weights 1..4 spread over 3 localities;
- * {@code LOCALITY_RR} is round robin with {@code locality_weighted_lb_config}.
+ * source ({@code LoadBalancers.eventLoopRandom()}). Hosts have weights 1..4 spread over 3 localities;
+ * {@code LOCALITY_RR} is round robin with {@code locality_weighted_lb_config}; {@code P2C} is
+ * LEAST_REQUEST over equal weights (Envoy's power of two choices).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PickBenchmark {
-    @Param({"ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV", "LOCALITY_RR"})
+    @Param({"ROUND_ROBIN", "LEAST_REQUEST", "P2C", "RANDOM", "RING_HASH", "MAGLEV", "LOCALITY_RR"})
     public String policy;
 
     @Param({"10", "1000", "10000"})
@@ -46,14 +46,22 @@ public class PickBenchmark {
     @Setup
     public void setUp() {
         boolean localityWeighted = policy.equals("LOCALITY_RR");
-        LbPolicy p = localityWeighted ? LbPolicy.ROUND_ROBIN : LbPolicy.valueOf(policy);
+        boolean equalWeights = policy.equals("P2C");
+        LbPolicy p = localityWeighted ? LbPolicy.ROUND_ROBIN
+                : equalWeights ? LbPolicy.LEAST_REQUEST : LbPolicy.valueOf(policy);
         LbConfig config = LbConfig.of(p).withLocalityWeighted(localityWeighted);
-        lb = LoadBalancers.create(membership(hosts, 3, 1), config, ThreadLocalRandom.current(), Clock.systemUTC());
+        lb = LoadBalancers.create(membership(hosts, 3, 1, equalWeights), config, LoadBalancers.eventLoopRandom(),
+                Clock.systemUTC());
         hash = 0x9E3779B97F4A7C15L;
     }
 
     /** {@code hosts} hosts over {@code localities} localities and {@code priorities} priorities. */
     static Membership membership(int hosts, int localities, int priorities) {
+        return membership(hosts, localities, priorities, false);
+    }
+
+    /** As above; {@code equalWeights} gives every host weight 1 instead of 1..4. */
+    static Membership membership(int hosts, int localities, int priorities, boolean equalWeights) {
         List<PriorityLevel> levels = new ArrayList<>();
         int perPriority = hosts / priorities;
         int id = 0;
@@ -65,7 +73,7 @@ public class PickBenchmark {
                 int count = perPriority / localities + (l < perPriority % localities ? 1 : 0);
                 for (int i = 0; i < count; i++, id++) {
                     hs.add(new Host("10." + (id >> 16) + "." + ((id >> 8) & 255) + "." + (id & 255), 8080,
-                            1 + id % 4, HealthStatus.HEALTHY, locality, p, Map.of()));
+                            equalWeights ? 1 : 1 + id % 4, HealthStatus.HEALTHY, locality, p, Map.of()));
                 }
                 ls.add(new LocalityHosts(locality, 1 + l, hs));
             }

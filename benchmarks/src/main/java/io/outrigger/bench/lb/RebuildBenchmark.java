@@ -6,7 +6,6 @@ import io.outrigger.lb.LbPolicy;
 import io.outrigger.lb.LoadBalancers;
 import io.outrigger.lb.Membership;
 import java.time.Clock;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +36,7 @@ public class RebuildBenchmark {
         boolean localityWeighted = policy.equals("LOCALITY_RR");
         LbPolicy p = localityWeighted ? LbPolicy.ROUND_ROBIN : LbPolicy.valueOf(policy);
         lb = LoadBalancers.cluster(LbConfig.of(p).withLocalityWeighted(localityWeighted),
-                ThreadLocalRandom.current(), Clock.systemUTC());
+                LoadBalancers.eventLoopRandom(), Clock.systemUTC());
         membership = PickBenchmark.membership(10_000, 3, 2);
         lb.update(membership);
     }

@@ -1,6 +1,7 @@
 package io.outrigger.bench.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.outrigger.proxy.cluster.LbFactories;
 import io.outrigger.proxy.server.ProxyServer;
 import io.outrigger.proxy.server.ServerOptions;
@@ -62,6 +63,10 @@ public class RelayBenchmark {
     @Param({"1024", "16384", "131072"})
     public int chunk;
 
+    /** Netty 4.2's default (adaptive) or the classic pooled arena allocator, for the proxy's buffers. */
+    @Param({"default", "pooled"})
+    public String allocator;
+
     private ServerSocket backend;
     private Thread backendThread;
     private ProxyServer proxy;
@@ -78,7 +83,8 @@ public class RelayBenchmark {
         int port = backend.getLocalPort();
         if (target.equals("proxy")) {
             proxy = new ProxyServer(ServerOptions.defaults(LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM,
-                    Clock.systemUTC())).withConcurrency(1).withAllocator(ByteBufAllocator.DEFAULT), Transport.detect());
+                    Clock.systemUTC())).withConcurrency(1).withAllocator(allocator.equals("pooled") ? PooledByteBufAllocator.DEFAULT
+                            : ByteBufAllocator.DEFAULT), Transport.detect());
             proxy.start(snapshot(port), () -> "{}");
             port = proxy.listenerAddress("bench").getPort();
         }

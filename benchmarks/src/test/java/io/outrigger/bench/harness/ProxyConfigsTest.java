@@ -32,9 +32,10 @@ class ProxyConfigsTest {
     @Test
     void haproxyAcceptsTheTcpAndHttpConfigs() throws Exception {
         assumeTrue(installed("haproxy"), "haproxy is not installed (benchmarks/bin/side-by-side installs it)");
+        TlsFiles proxy = TlsFiles.devIdentities(dir, "proxy")[0];
         for (ProxyMode mode : ProxyMode.values()) {
             Path cfg = dir.resolve("haproxy-" + mode + ".cfg");
-            Files.writeString(cfg, ProxyConfigs.haproxy(mode, 1, 18000, 18001));
+            Files.writeString(cfg, ProxyConfigs.haproxy(mode, 1, 18000, 18001, proxy, dir));
             check("haproxy", "-c", "-f", cfg.toString());
         }
     }
@@ -44,9 +45,10 @@ class ProxyConfigsTest {
         assumeTrue(installed("nginx"), "nginx is not installed (benchmarks/bin/side-by-side installs it)");
         assumeTrue(Files.exists(Path.of("/usr/lib/nginx/modules/ngx_stream_module.so")),
                 "nginx's stream module is not installed (package libnginx-mod-stream)");
+        TlsFiles proxy = TlsFiles.devIdentities(dir, "proxy")[0];
         for (ProxyMode mode : ProxyMode.values()) {
             Path conf = dir.resolve("nginx-" + mode + ".conf");
-            Files.writeString(conf, ProxyConfigs.nginx(mode, 1, 18000, 18001, dir));
+            Files.writeString(conf, ProxyConfigs.nginx(mode, 1, 18000, 18001, dir, proxy));
             check("nginx", "-t", "-e", dir.resolve("error.log").toString(), "-p", dir.toString(), "-c", conf.toString());
         }
     }

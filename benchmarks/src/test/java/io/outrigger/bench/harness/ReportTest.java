@@ -50,4 +50,43 @@ class ReportTest {
         assertThat(md).containsPattern("\\| outrigger \\| 4,000 .*\\| 40\\.0 \\| 100\\.0 \\| 100\\.0 \\| 50 \\|");
         assertThat(md).contains("![tcp-rr-1k-closed latency](l.png)").contains("![tcp-rr-1k-closed throughput](t.png)");
     }
+
+    @Test
+    void csvHasOneRowPerSubjectWithTheSameFigures() {
+        ScenarioResult r = new ScenarioResult(SCENARIO, 1, java.util.List.of(
+                subject(SubjectKind.DIRECT, run(100_000, 1, Double.NaN), 0),
+                subject(SubjectKind.HAPROXY, run(80_000, 2, 4.0), 10 * 1024)),
+                java.util.List.of(), WorkerStats.newHistogram(), "0.00 0.00 0.00");
+
+        String[] lines = (Report.CSV_HEADER + Report.csv(r)).split("\n");
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).startsWith("scenario,subject,note,throughput,throughput_unit");
+        // direct has no proxy process: its CPU and memory cells are empty, not zero.
+        assertThat(lines[1]).startsWith("tcp-rr-1k-closed,direct,\"\",10000.000,req/s,10000.000,10000.000,1.000,")
+                .contains(",0,,,us/req,,50.000,1");
+        assertThat(lines[2]).startsWith("tcp-rr-1k-closed,haproxy,\"\",8000.000,req/s,")
+                .contains(",0,40.000,50.000,us/req,10.000,50.000,1");
+    }
+
+    @Test
+    void comparesWithAnEarlierRunsCsv(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ScenarioResult before = new ScenarioResult(SCENARIO, 1, java.util.List.of(
+                subject(SubjectKind.DIRECT, run(100_000, 1, Double.NaN), 0),
+                subject(SubjectKind.HAPROXY, run(80_000, 2, 4.0), 10 * 1024)),
+                java.util.List.of(), WorkerStats.newHistogram(), "0.00 0.00 0.00");
+        java.nio.file.Path csv = dir.resolve("baseline.csv");
+        java.nio.file.Files.writeString(csv, Report.CSV_HEADER + Report.csv(before));
+        // Now HAProxy does half the requests at twice the latency, with the same CPU time (so twice per request).
+        ScenarioResult now = new ScenarioResult(SCENARIO, 1, java.util.List.of(
+                subject(SubjectKind.DIRECT, run(100_000, 1, Double.NaN), 0),
+                subject(SubjectKind.HAPROXY, run(40_000, 4, 4.0), 10 * 1024)),
+                java.util.List.of(), WorkerStats.newHistogram(), "0.00 0.00 0.00");
+
+        String md = Report.section(now, "l.png", "t.png", 1, PreviousResults.load(csv));
+
+        assertThat(md).contains("Compared with `baseline.csv`");
+        assertThat(md).contains("| direct | 1.00× | 1.00× | 1.00× | — | — |");
+        assertThat(md).contains("| haproxy | 0.50× | 2.00× | 2.00× | 2.00× | 1.00× |");
+    }
 }

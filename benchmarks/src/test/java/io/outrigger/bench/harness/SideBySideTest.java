@@ -28,6 +28,31 @@ class SideBySideTest {
     }
 
     @Test
+    void mutualTlsScenarioTerminatesTlsInEveryNativeProxy() throws Exception {
+        assumeTrue(installed("haproxy") && installed("nginx")
+                        && Files.exists(Path.of("/usr/lib/nginx/modules/ngx_stream_module.so")),
+                "haproxy and nginx (with its stream module) are needed (benchmarks/bin/side-by-side installs them)");
+
+        int exit = new CommandLine(new SideBySide()).execute("--scenario", "tcp-rr-1k-mtls",
+                "--subjects", "direct,haproxy,nginx", "--reps", "1", "--duration", "1s", "--warmup", "500ms",
+                "--repo", "..", "--out", out.toString());
+
+        assertThat(exit).isZero();
+        Path csv;
+        try (Stream<Path> files = Files.list(out)) {
+            csv = files.filter(p -> p.getFileName().toString().endsWith("-tcp-rr-1k-mtls.csv")).findFirst().orElseThrow();
+        }
+        // Every subject completed requests with no errors: the handshakes with the dev CA's identities succeeded.
+        List<String> rows = Files.readAllLines(csv).subList(1, 4);
+        assertThat(rows).extracting(r -> r.split(",")[1]).containsExactly("direct", "haproxy", "nginx");
+        for (String row : rows) {
+            String[] f = row.split(",");
+            assertThat(Double.parseDouble(f[3])).as(row).isPositive();
+            assertThat(f[12]).as(row).isEqualTo("0");
+        }
+    }
+
+    @Test
     void writesAReportWithEverySubjectRatiosAndReadablePlots() throws Exception {
         List<String> subjects = new ArrayList<>(List.of("direct"));
         if (installed("haproxy")) {
@@ -56,6 +81,8 @@ class SideBySideTest {
                 .contains("| cores | " + Runtime.getRuntime().availableProcessors() + " |")
                 .contains("2 interleaved repetitions");
         assertThat(report).doesNotContain("Not run");
+        assertThat(Files.readString(out.resolve(md.getFileName().toString().replace(".md", ".csv"))).lines())
+                .hasSize(1 + subjects.size());
         for (String suffix : List.of("-latency.png", "-throughput.png")) {
             Path png = out.resolve(md.getFileName().toString().replace(".md", suffix));
             BufferedImage img = ImageIO.read(png.toFile());

@@ -37,11 +37,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws JsonProcessingException {
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        FullHttpResponse res;
+        try {
+            res = handle(ctx, req);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // An admin bug must show up as an error to the operator, not as a dropped connection.
+            res = response(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, TEXT, e + "\n");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private FullHttpResponse handle(ChannelHandlerContext ctx, FullHttpRequest req) throws JsonProcessingException {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
         boolean post = req.method().equals(HttpMethod.POST);
-        FullHttpResponse res = switch (path) {
+        return switch (path) {
             case "/ready" -> {
                 String state = view.state();
                 yield response(ctx, "LIVE".equals(state) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -73,12 +89,6 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/", "/help" -> response(ctx, HttpResponseStatus.OK, TEXT, HELP);
             default -> response(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "invalid path. admin commands are:\n" + HELP);
         };
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpUtil.setKeepAlive(res, keepAlive);
-        var f = ctx.writeAndFlush(res);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
     }
 
     private static final String HELP = """

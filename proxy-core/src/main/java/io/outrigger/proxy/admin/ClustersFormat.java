@@ -26,7 +26,7 @@ final class ClustersFormat {
             line(sb, n, "observability_name", n);
             // Only bootstrap (static_resources) clusters exist so far; xDS clusters will say true.
             line(sb, n, "added_via_api", "false");
-            for (UpstreamHost u : c.hostSet().hosts()) {
+            for (UpstreamHost u : c.hosts()) {
                 String p = n + "::" + u.host().authority();
                 HostStats s = u.stats();
                 line(sb, p, "cx_active", s.cxActive().sum());
@@ -73,7 +73,7 @@ final class ClustersFormat {
             cluster.put("name", c.name());
             cluster.put("observability_name", c.name());
             List<Object> hosts = new ArrayList<>();
-            for (UpstreamHost u : c.hostSet().hosts()) {
+            for (UpstreamHost u : c.hosts()) {
                 Host h = u.host();
                 Map<String, Object> host = new LinkedHashMap<>();
                 host.put("address", Map.of("socket_address", Map.of("address", h.address(), "port_value", h.port())));

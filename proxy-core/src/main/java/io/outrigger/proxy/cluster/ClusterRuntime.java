@@ -1,5 +1,6 @@
 package io.outrigger.proxy.cluster;
 
+import io.outrigger.lb.ClusterLoadBalancer;
 import io.outrigger.lb.Host;
 import io.outrigger.lb.LbPolicy;
 import io.outrigger.lb.LocalityHosts;
@@ -23,21 +24,28 @@ import java.util.Objects;
  * by a volatile write; event loops read it once per connection without locks.
  */
 public final class ClusterRuntime {
-    private final ClusterSpec spec;
+    private volatile ClusterSpec spec;
     private final LbPolicy policy;
     private final ClusterStats stats;
-    private final LoadBalancerFactory lbFactory;
+    private final ClusterLoadBalancer loadBalancer;
     private final int connectTimeoutMillis;
+    private final OriginalDstHosts originalDst;
     private volatile HostSet hostSet;
     private volatile UpstreamTransportSocket transportSocket;
 
-    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory) {
+    /**
+     * @param initial the membership from the configuration itself (STATIC, EDS), not counted as an
+     *                update; empty for DNS and ORIGINAL_DST clusters
+     */
+    ClusterRuntime(ClusterSpec spec, LbPolicy policy, ClusterStats stats, LoadBalancerFactory lbFactory,
+                   Membership initial) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.lbFactory = Objects.requireNonNull(lbFactory, "lbFactory");
+        this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
-        update(new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
+        this.originalDst = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST ? new OriginalDstHosts() : null;
+        publish(initial);
     }
 
     public String name() {
@@ -71,6 +79,33 @@ public final class ClusterRuntime {
         this.transportSocket = socket;
     }
 
+    /** An EDS (or STATIC) update that changes only the endpoints: same runtime, new hosts. Control thread. */
+    void updateEndpoints(ClusterSpec next) {
+        spec = next;
+        update(MembershipAdapter.fromAssignment(next.loadAssignment()));
+    }
+
+    /** Whether hosts are the connections' original destinations (ORIGINAL_DST) rather than a membership. */
+    public boolean isOriginalDst() {
+        return originalDst != null;
+    }
+
+    /** The ORIGINAL_DST host for {@code destination}, created on first use. Only for ORIGINAL_DST clusters. */
+    public UpstreamHost originalDstHost(InetSocketAddress destination) {
+        return originalDst.host(destination);
+    }
+
+    /** The hosts as {@code /clusters} lists them: the membership, or the ORIGINAL_DST hosts in use. */
+    public List<UpstreamHost> hosts() {
+        return originalDst != null ? originalDst.snapshot() : hostSet.hosts();
+    }
+
+    void cleanupOriginalDstHosts() {
+        if (originalDst != null) {
+            originalDst.cleanup();
+        }
+    }
+
     /** The current hosts; read once per connection. */
     public HostSet hostSet() {
         return hostSet;
@@ -81,6 +116,11 @@ public final class ClusterRuntime {
      * stats (Envoy keeps a host's counters across updates that keep the host). Control thread only.
      */
     synchronized void update(Membership membership) {
+        publish(membership);
+        stats.updateSuccess().increment();
+    }
+
+    private void publish(Membership membership) {
         HostSet previous = hostSet;
         List<UpstreamHost> hosts = new ArrayList<>();
         Map<Host, UpstreamHost> byHost = new HashMap<>();
@@ -101,11 +141,11 @@ public final class ClusterRuntime {
                 }
             }
         }
-        hostSet = new HostSet(membership, lbFactory.create(membership, policy), hosts, byHost);
+        // Publish the hosts first: a pick from the balancer's new membership then always finds its
+        // host here, and a pick from the old one that no longer does is skipped by the session.
+        hostSet = new HostSet(membership, loadBalancer, hosts, byHost);
+        loadBalancer.update(membership);
         stats.membershipTotal().add(hosts.size() - stats.membershipTotal().sum());
         stats.membershipHealthy().add(healthy - stats.membershipHealthy().sum());
-        if (previous != null) {
-            stats.updateSuccess().increment();
-        }
     }
 }

@@ -18,6 +18,6 @@ public final class LbFactories {
     public static LoadBalancerFactory envoyDefaults(RandomGenerator random, Clock clock) {
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(clock, "clock");
-        return (membership, policy) -> LoadBalancers.create(membership, LbConfig.of(policy), random, clock);
+        return policy -> LoadBalancers.cluster(LbConfig.of(policy), random, clock);
     }
 }

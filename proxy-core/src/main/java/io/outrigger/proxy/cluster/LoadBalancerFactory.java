@@ -1,11 +1,14 @@
 package io.outrigger.proxy.cluster;
 
+import io.outrigger.lb.ClusterLoadBalancer;
 import io.outrigger.lb.LbPolicy;
-import io.outrigger.lb.LoadBalancer;
-import io.outrigger.lb.Membership;
 
-/** Builds a cluster's picker for one membership; called on the control thread at every update. */
+/**
+ * Creates a cluster's load balancer once; the cluster then feeds it every membership update
+ * ({@link ClusterLoadBalancer#update}) so per-host state such as active requests follows the hosts
+ * that stay. Called on the control thread.
+ */
 @FunctionalInterface
 public interface LoadBalancerFactory {
-    LoadBalancer create(Membership membership, LbPolicy policy);
+    ClusterLoadBalancer create(LbPolicy policy);
 }

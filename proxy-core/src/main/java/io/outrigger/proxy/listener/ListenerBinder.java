@@ -20,6 +20,7 @@ public final class ListenerBinder {
     private final Class<? extends ServerChannel> serverChannelClass;
     private final ByteBufAllocator allocator;
     private final TcpProxyInstaller installer;
+    private volatile ListenerTable table = new ListenerTable(java.util.List.of());
 
     public ListenerBinder(EventLoopGroup workers, Class<? extends ServerChannel> serverChannelClass,
                           ByteBufAllocator allocator, TcpProxyInstaller installer) {
@@ -30,7 +31,21 @@ public final class ListenerBinder {
     }
 
     /**
-     * Binds {@code listener} and waits for the result.
+     * Publishes the listeners of a new configuration: connections accepted from now on use them
+     * (their filter chains, clusters and hand-off targets); open connections keep what they have.
+     * Publish before binding a listener that is new in it.
+     */
+    public void publish(ListenerTable next) {
+        table = java.util.Objects.requireNonNull(next, "next");
+    }
+
+    ListenerTable table() {
+        return table;
+    }
+
+    /**
+     * Binds {@code listener} (of the published table) and waits for the result.
+     *
      *
      * @return the bound server channel
      * @throws ListenerBindException naming the listener and address when the bind fails
@@ -48,7 +63,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(listener, installer));
+                .childHandler(new ListenerInitializer(this, listener.name(), installer));
         var future = b.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new ListenerBindException(listener.name(), listener.spec().address().toString(), future.cause());

@@ -1,10 +1,10 @@
 package io.outrigger.proxy.listener;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.transport.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -12,71 +12,91 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs for every accepted connection of one listener: counts it, picks the filter chain and installs it,
- * or closes the connection when no chain matches ({@code no_filter_chain_match}, as Envoy does). Without a
- * tls_inspector the chain is chosen at once from the destination (the local address); with one, once the
- * first bytes tell TLS (with SNI and ALPN) from plaintext.
+ * Runs for every accepted connection of one listener: finds the connection's destination (its
+ * local address, or with original_dst the address before redirection), hands it to the listener
+ * of that destination when {@code use_original_dst} is set, counts it on the listener that owns
+ * it, picks that listener's filter chain and installs it, or closes the connection when no chain
+ * matches ({@code no_filter_chain_match}, as Envoy does). Without a tls_inspector the chain is
+ * chosen at once; with one, once the first bytes tell TLS (with SNI and ALPN) from plaintext.
  *
  * <p>A chain that terminates TLS gets the SslHandler of its current context generation and a
- * {@link HandshakeGate}; its tcp_proxy starts after the handshake (and RBAC). A plaintext chain's tcp_proxy
- * starts at once.
+ * {@link HandshakeGate}; its tcp_proxy starts after the handshake (and RBAC). A plaintext chain's
+ * tcp_proxy starts at once.
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
+    private static final long INSPECT_TIMEOUT_NANOS = ListenerRuntime.LISTENER_FILTERS_TIMEOUT.toNanos();
 
-    private final ListenerRuntime listener;
+    private final ListenerBinder binder;
+    private final String name;
     private final TcpProxyInstaller installer;
-    private final ChannelFutureListener onClose;
-    private final boolean inspect;
-    private final long inspectTimeoutNanos;
-    private final TlsInspectorHandler.Dispatch dispatch;
 
-    ListenerInitializer(ListenerRuntime listener, TcpProxyInstaller installer) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    ListenerInitializer(ListenerBinder binder, String name, TcpProxyInstaller installer) {
+        this.binder = Objects.requireNonNull(binder, "binder");
+        this.name = Objects.requireNonNull(name, "name");
         this.installer = Objects.requireNonNull(installer, "installer");
-        // One listener for all connections: closing a connection allocates nothing here.
-        this.onClose = f -> {
-            listener.stats().downstreamCxActive().decrement();
-            listener.stats().downstreamCxDestroy().increment();
-        };
-        this.inspect = listener.tlsInspector();
-        this.inspectTimeoutNanos = ListenerRuntime.LISTENER_FILTERS_TIMEOUT.toNanos();
-        this.dispatch = this::afterInspection;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        listener.stats().downstreamCxTotal().increment();
-        listener.stats().downstreamCxActive().increment();
-        ch.closeFuture().addListener(onClose);
-        if (inspect) {
-            ch.pipeline().addLast("tls_inspector", new TlsInspectorHandler(dispatch, inspectTimeoutNanos));
+        // One read of the published table per connection: the connection sees one configuration.
+        ListenerTable table = binder.table();
+        ListenerTable.Entry accepting = table.named(name);
+        if (accepting == null) {
+            ch.close(); // removed by an update while this socket was being closed
             return;
         }
-        InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-        ChainRuntime chain = listener.chains().select(local.getAddress().getAddress(), local.getPort());
+        ListenerRuntime listener = accepting.runtime();
+        ListenerTable.Entry owner = accepting;
+        InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
+        if (listener.originalDst()) {
+            InetSocketAddress original = OriginalDestination.read(ch);
+            if (original != null) {
+                destination = original;
+            }
+            ch.attr(OriginalDestination.KEY).set(destination);
+            if (listener.spec().useOriginalDst()) {
+                ListenerTable.Entry target = table.owner(destination);
+                if (target != null) {
+                    owner = target;
+                }
+            }
+        }
+        ListenerRuntime l = owner.runtime();
+        l.stats().downstreamCxTotal().increment();
+        l.stats().downstreamCxActive().increment();
+        ch.closeFuture().addListener(owner.onClose());
+        InetSocketAddress dst = destination;
+        // The listener that owns the connection decides whether its first bytes are inspected (Envoy runs
+        // the listener filters of the listener a connection is handed to).
+        if (l.tlsInspector()) {
+            ch.pipeline().addLast("tls_inspector", new TlsInspectorHandler(
+                    (ctx, transport, sni, alpn) -> afterInspection(ctx, l, dst, transport, sni, alpn),
+                    INSPECT_TIMEOUT_NANOS));
+            return;
+        }
+        ChainRuntime chain = l.chains().select(dst.getAddress().getAddress(), dst.getPort());
         if (chain == null) {
-            noMatch(ch, local);
+            noMatch(ch, l, dst);
             return;
         }
         install(ch, chain, false);
     }
 
-    private boolean afterInspection(ChannelHandlerContext ctx, String transport, String sni, List<String> alpn) {
-        Channel ch = ctx.channel();
-        InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-        ChainRuntime chain = listener.chains().select(local.getAddress().getAddress(), local.getPort(), sni, transport, alpn);
+    private boolean afterInspection(ChannelHandlerContext ctx, ListenerRuntime l, InetSocketAddress dst,
+                                    String transport, String sni, List<String> alpn) {
+        ChainRuntime chain = l.chains().select(dst.getAddress().getAddress(), dst.getPort(), sni, transport, alpn);
         if (chain == null) {
-            noMatch(ch, local);
+            noMatch(ctx.channel(), l, dst);
             return false;
         }
-        install(ch, chain, true);
+        install(ctx.channel(), chain, true);
         return true;
     }
 
-    private void noMatch(Channel ch, InetSocketAddress local) {
-        listener.stats().noFilterChainMatch().increment();
-        LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), local);
+    private static void noMatch(Channel ch, ListenerRuntime l, InetSocketAddress destination) {
+        l.stats().noFilterChainMatch().increment();
+        LOG.debug("listener {}: no filter chain matches {}, closing", l.name(), destination);
         ch.close();
     }
 

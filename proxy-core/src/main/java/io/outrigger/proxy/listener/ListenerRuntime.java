@@ -8,9 +8,15 @@ import java.util.Objects;
 
 /**
  * A listener as the data path runs it: its spec, its stats and its filter chains, each of which
- * ends in a tcp_proxy. Immutable; a new configuration builds a new one.
+ * ends in a tcp_proxy (with, for TLS chains, its TLS and RBAC). Immutable; a new configuration
+ * builds a new one.
+ *
+ * @param originalDst the listener runs the original_dst listener filter (configured, or implied by
+ *                    {@code use_original_dst} as in Envoy): chains are matched on, ORIGINAL_DST
+ *                    clusters connect to, and hand-off looks up the destination before redirection
  */
-public record ListenerRuntime(ListenerSpec spec, ListenerStats stats, FilterChainSelector<ChainRuntime> chains) {
+public record ListenerRuntime(ListenerSpec spec, ListenerStats stats, FilterChainSelector<ChainRuntime> chains,
+                              boolean originalDst) {
     /** Envoy's default {@code listener_filters_timeout}: a client that sends no ClientHello in time is closed. */
     public static final Duration LISTENER_FILTERS_TIMEOUT = Duration.ofSeconds(15);
 

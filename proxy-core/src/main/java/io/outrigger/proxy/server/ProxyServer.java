@@ -9,11 +9,13 @@ import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
 import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.listener.ListenerTable;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
 import io.outrigger.proxy.tls.TlsRuntime;
+import io.outrigger.proxy.transport.OriginalDestination;
 import io.outrigger.proxy.transport.Transport;
 import io.outrigger.tls.context.TlsOptions;
 import io.outrigger.tls.context.TlsProviders;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +59,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private final Stats stats = new Stats();
     private final SessionRegistry sessions = new SessionRegistry();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final Map<String, Channel> listenerChannels = new LinkedHashMap<>();
+    // Concurrent: the admin thread reads it while start() (which holds this object's lock) fills it.
+    private final Map<String, Channel> listenerChannels = new ConcurrentHashMap<>();
     private volatile State state = State.PRE_INITIALIZING;
     private volatile Supplier<String> configDump = () -> "{}\n";
     private volatile ClusterManager clusters;
@@ -66,6 +70,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private MultiThreadIoEventLoopGroup adminGroup;
     private ScheduledExecutorService control;
     private AdminServer admin;
+    private ListenerBinder binder;
     private CompletableFuture<Void> draining;
     private volatile TlsOptions tlsOptions = TlsOptions.defaults();
     private volatile TlsRuntime tls;
@@ -84,8 +89,20 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      * @throws ConfigException for configuration the data path cannot serve (one problem each)
      * @throws ListenerBindException when a listener or the admin cannot bind
      */
-    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
+    public void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
+        start(snapshot, configDumpJson, null);
+    }
+
+    /**
+     * Like {@link #start(ConfigSnapshot, Supplier)}, but stays INITIALIZING (so {@code /ready}
+     * answers 503) until {@code warming} completes: the first complete xDS configuration, which
+     * arrives through {@link #apply}, as Envoy waits for its initial fetch before going LIVE.
+     *
+     * @param warming {@code null} to go LIVE once the static listeners are bound
+     */
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson,
+                                   CompletableFuture<?> warming) throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
             throw new IllegalStateException("state: " + state + " (expected: PRE_INITIALIZING)");
@@ -94,22 +111,11 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        List<ConfigProblem> problems = new ArrayList<>();
-        ClusterManager cm;
-        try {
-            cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
-        }
-        TlsRuntime tlsRuntime = new TlsRuntime(snapshot, stats, tlsOptions);
-        RuntimeBuilder.clusterTls(snapshot, cm, tlsRuntime, problems);
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, tlsRuntime, problems);
-        if (!problems.isEmpty()) {
-            tlsRuntime.close();
-            throw new ConfigException(problems);
-        }
-        tls = tlsRuntime;
-        if (tlsRuntime.inUse() && !TlsProviders.isNative()) {
+        Built built = build(snapshot, stats, options, OriginalDestination.supported(transport), tlsOptions);
+        ClusterManager cm = built.clusters();
+        List<ListenerRuntime> listeners = built.listeners();
+        tls = built.tls();
+        if (tls.inUse() && !TlsProviders.isNative()) {
             LOG.warn("TLS runs on the JDK provider: {}", TlsProviders.description());
         }
         clusters = cm;
@@ -128,13 +134,20 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
                     installer);
+            this.binder = binder;
+            binder.publish(new ListenerTable(listeners));
             for (ListenerRuntime l : listeners) {
-                listenerChannels.put(l.name(), binder.bind(l));
+                if (l.spec().bindToPort()) {
+                    listenerChannels.put(l.name(), binder.bind(l));
+                }
             }
-            state = State.LIVE;
             ok = true;
-            LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
-                    listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
+            if (warming == null) {
+                goLive();
+            } else {
+                LOG.info("static listeners bound; waiting for the first xDS configuration before going LIVE");
+                warming.whenComplete((v, e) -> goLive());
+            }
         } finally {
             if (!ok) {
                 stopNow();
@@ -153,6 +166,134 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     /** The TLS of the running configuration (secrets, contexts), or {@code null} before start. */
     public TlsRuntime tls() {
         return tls;
+    }
+
+    private synchronized void goLive() {
+        if (state != State.INITIALIZING) {
+            return;
+        }
+        state = State.LIVE;
+        LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
+                listenerChannels.size(), clusters.all().size(), transport.name(), options.concurrency(),
+                admin.address());
+    }
+
+    private record Built(ClusterManager clusters, List<ListenerRuntime> listeners, TlsRuntime tls) {
+    }
+
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean originalDst,
+                               TlsOptions tlsOptions) throws ConfigException {
+        ClusterManager cm;
+        try {
+            cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        TlsRuntime tls = new TlsRuntime(snapshot, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(snapshot, cm, tls, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, originalDst, tls, problems);
+        if (!problems.isEmpty()) {
+            tls.close();
+            cm.close();
+            throw new ConfigException(problems);
+        }
+        return new Built(cm, listeners, tls);
+    }
+
+    /**
+     * Checks that the data path can serve {@code snapshot}, as {@link #start} would, without
+     * binding, resolving or starting anything ({@code outrigger validate}).
+     *
+     * @throws ConfigException one problem per feature the data path cannot serve
+     */
+    public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
+            throws ConfigException {
+        Built built = build(snapshot, new Stats(), options, OriginalDestination.supported(transport), TlsOptions.defaults());
+        built.clusters().close();
+        built.tls().close();
+    }
+
+    /**
+     * Moves the running server to a new configuration, as an xDS update does (the ADS client's
+     * listener): clusters are updated in place or replaced, every listener's filter chains are
+     * rebuilt and published for new connections, new listeners are bound, removed ones stop
+     * accepting, a listener whose address changed is rebound. Open connections keep the listener,
+     * route and cluster they started with. A listener this data path cannot serve, or cannot bind,
+     * is logged and left out; the rest of the update applies (xds-client has already validated and
+     * NACKed what it could). Runs on the caller's thread (the xDS thread), never an event loop.
+     */
+    public synchronized void apply(ConfigSnapshot next) {
+        Objects.requireNonNull(next, "next");
+        if (binder == null || state == State.DRAINING || next.equals(snapshot)) {
+            return;
+        }
+        ClusterManager cm = clusters;
+        cm.update(next.clusters().stream().filter(c -> supported(c, next)).toList());
+        List<ConfigProblem> problems = new ArrayList<>();
+        // Secrets unchanged: the same TLS runtime (its contexts are reused per listener/cluster and spec).
+        TlsRuntime previousTls = tls;
+        TlsRuntime nextTls = previousTls != null && next.secrets().equals(snapshot.secrets()) ? previousTls
+                : new TlsRuntime(next, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(next, cm, nextTls, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(next, cm, stats,
+                OriginalDestination.supported(transport), nextTls, problems);
+        for (ConfigProblem p : problems) {
+            LOG.error("update {} rejected by the data path: {}", next.versionInfo(), p);
+        }
+        binder.publish(new ListenerTable(listeners));
+        Map<String, ListenerRuntime> wanted = new LinkedHashMap<>();
+        for (ListenerRuntime l : listeners) {
+            if (l.spec().bindToPort()) {
+                wanted.put(l.name(), l);
+            }
+        }
+        for (String name : List.copyOf(listenerChannels.keySet())) {
+            ListenerRuntime l = wanted.get(name);
+            Channel ch = listenerChannels.get(name);
+            if (l == null || !sameAddress(ch, l)) {
+                LOG.info("listener {}: {}", name, l == null ? "removed, no longer accepting" : "address changed, rebinding");
+                ch.close().awaitUninterruptibly();
+                listenerChannels.remove(name);
+            }
+        }
+        for (ListenerRuntime l : wanted.values()) {
+            if (!listenerChannels.containsKey(l.name())) {
+                try {
+                    listenerChannels.put(l.name(), binder.bind(l));
+                } catch (ListenerBindException e) {
+                    LOG.error("update {}: {}", next.versionInfo(), e.getMessage());
+                }
+            }
+        }
+        snapshot = next;
+        if (nextTls != previousTls) {
+            tls = nextTls;
+            if (previousTls != null) {
+                // Open connections keep the engines they were made with; only the watchers stop.
+                previousTls.close();
+            }
+        }
+        LOG.info("applied configuration version {}: {} listener(s), {} cluster(s)", next.versionInfo(),
+                listenerChannels.size(), cm.all().size());
+    }
+
+    private static boolean supported(io.outrigger.xds.snapshot.ClusterSpec c, ConfigSnapshot next) {
+        if (c.lbPolicy() == io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName.CLUSTER_PROVIDED
+                && c.type() != io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType.ORIGINAL_DST) {
+            LOG.error("update {}: cluster {}: lb_policy CLUSTER_PROVIDED is only served for ORIGINAL_DST clusters; "
+                    + "cluster left out", next.versionInfo(), c.name());
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean sameAddress(Channel ch, ListenerRuntime l) {
+        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+        InetSocketAddress wanted = new InetSocketAddress(java.net.InetAddress.ofLiteral(l.spec().address().address()),
+                l.spec().address().port());
+        return bound.getAddress().equals(wanted.getAddress())
+                && (wanted.getPort() == 0 || bound.getPort() == wanted.getPort());
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -309,7 +450,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
 
     @Override
     public void drainListeners() {
-        stopAccepting();
+        // On the admin thread: start closing the listeners, do not wait for the workers.
+        for (Channel ch : listenerChannels.values()) {
+            ch.close();
+        }
     }
 
     @Override

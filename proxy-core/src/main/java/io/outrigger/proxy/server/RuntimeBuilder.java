@@ -1,6 +1,7 @@
 package io.outrigger.proxy.server;
 
 import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.listener.ChainRuntime;
 import io.outrigger.proxy.listener.FilterChainSelector;
 import io.outrigger.proxy.listener.ListenerRuntime;
@@ -37,11 +38,13 @@ final class RuntimeBuilder {
     }
 
     /**
+     * @param originalDstSupported the transport can read SO_ORIGINAL_DST (epoll, io_uring)
      * @param problems receives one problem per unsupported feature; when it is not empty on return
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           TlsRuntime tls, List<ConfigProblem> problems) {
+                                           boolean originalDstSupported, TlsRuntime tls,
+                                           List<ConfigProblem> problems) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -49,20 +52,27 @@ final class RuntimeBuilder {
             ListenerSpec l = snapshot.listeners().get(i);
             String at = "static".equals(snapshot.versionInfo()) ? "static_resources.listeners[" + i + "]" : "";
             int before = problems.size();
+            boolean originalDst = false;
             for (int j = 0; j < l.listenerFilters().size(); j++) {
                 ListenerFilterSpec f = l.listenerFilters().get(j);
-                if (f.kind() != ListenerFilterSpec.Kind.TLS_INSPECTOR) {
-                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"),
-                            "listener filter " + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
+                if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST && originalDstSupported) {
+                    originalDst = true;
+                } else if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST) {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
+                            + f.name() + " needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
+                } else if (f.kind() != ListenerFilterSpec.Kind.TLS_INSPECTOR) {
+                    problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
+                            + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
                 }
             }
             if (l.useOriginalDst()) {
-                problems.add(problem(snapshot, l, field(at, "use_original_dst"),
-                        "true is not supported by the data path yet (expected: false)"));
-            }
-            if (!l.bindToPort()) {
-                problems.add(problem(snapshot, l, field(at, "bind_to_port"),
-                        "false is not supported by the data path yet (expected: true)"));
+                // Envoy adds the original_dst listener filter itself when use_original_dst is set.
+                if (originalDstSupported) {
+                    originalDst = true;
+                } else {
+                    problems.add(problem(snapshot, l, field(at, "use_original_dst"),
+                            "true needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
+                }
             }
             List<FilterChainSelector.Candidate<ChainRuntime>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
@@ -81,7 +91,7 @@ final class RuntimeBuilder {
             }
             ListenerStats ls = listenerStats.computeIfAbsent(l.address().address() + "_" + l.address().port(),
                     k -> ListenerStats.bind(stats, l.address().address(), l.address().port()));
-            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute)));
+            out.add(new ListenerRuntime(l, ls, new FilterChainSelector<>(candidates, defaultRoute), originalDst));
         }
         return out;
     }
@@ -131,16 +141,21 @@ final class RuntimeBuilder {
     static void clusterTls(ConfigSnapshot snapshot, ClusterManager clusters, TlsRuntime tls, List<ConfigProblem> problems) {
         for (int i = 0; i < snapshot.clusters().size(); i++) {
             ClusterSpec c = snapshot.clusters().get(i);
+            ClusterRuntime runtime = clusters.get(c.name());
+            if (runtime == null) {
+                continue; // left out of this update (already reported)
+            }
             if (c.tls() == null) {
+                runtime.transportSocket(null);
                 continue;
             }
             String at = ("static".equals(snapshot.versionInfo()) ? "static_resources.clusters[" + i + "]." : "")
                     + "transport_socket.typed_config";
             UpstreamTls u = tls.upstream(c.name(), c.tls(),
                     m -> problems.add(new ConfigProblem(snapshot.source(), "Cluster", c.name(), at, m)));
-            if (u != null) {
-                clusters.get(c.name()).transportSocket(u);
-            }
+            // A TLS cluster whose TLS cannot be built must never fall back to plaintext: its connections fail.
+            runtime.transportSocket(u != null ? u : (ch, host) -> ch.eventLoop().newFailedFuture(
+                    new javax.net.ssl.SSLException("cluster " + c.name() + ": its TLS context could not be built")));
         }
     }
 

@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,14 +30,22 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Stats {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    // Binding is idempotent: a cluster or listener that an update replaces keeps counting in the
+    // same meters, as Envoy's stats outlive the objects that increment them.
+    private final Map<String, LongAdder> byName = new ConcurrentHashMap<>();
 
     /** One bound stat: Envoy's dotted name and its source. */
     record Entry(String dottedName, LongAdder value) {
     }
 
     /** Binds a counter named {@code scope.<tagValue>.name} / {@code envoy_<scope>_<name>{tagKey=tagValue}}. */
-    public LongAdder counter(Scope scope, String name) {
+    public synchronized LongAdder counter(Scope scope, String name) {
+        LongAdder existing = byName.get(scope.dotted(name));
+        if (existing != null) {
+            return existing;
+        }
         LongAdder adder = new LongAdder();
+        byName.put(scope.dotted(name), adder);
         String promName = "envoy_" + scope.prefix() + "_" + name;
         Tags tags = scope.tags();
         if (name.endsWith("_total")) {
@@ -48,8 +58,13 @@ public final class Stats {
     }
 
     /** Binds a gauge (e.g. {@code cx_active}); the data path increments and decrements it. */
-    public LongAdder gauge(Scope scope, String name) {
+    public synchronized LongAdder gauge(Scope scope, String name) {
+        LongAdder existing = byName.get(scope.dotted(name));
+        if (existing != null) {
+            return existing;
+        }
         LongAdder adder = new LongAdder();
+        byName.put(scope.dotted(name), adder);
         String promName = "envoy_" + scope.prefix() + "_" + name;
         if (name.endsWith("_total")) {
             // Micrometer strips "_total" from gauge names; only a counter keeps it in the output.
@@ -68,11 +83,7 @@ public final class Stats {
      */
     public LongAdder rbacCounter(String statPrefix, String name) {
         String prefix = statPrefix.endsWith(".") ? statPrefix.substring(0, statPrefix.length() - 1) : statPrefix;
-        LongAdder adder = new LongAdder();
-        Gauge.builder("envoy_rbac_" + name, adder, LongAdder::doubleValue).tags(Tags.of("envoy_rbac_prefix", prefix))
-                .register(registry);
-        entries.add(new Entry(prefix + ".rbac." + name, adder));
-        return adder;
+        return stat(prefix + ".rbac." + name, "envoy_rbac_" + name, Tags.of("envoy_rbac_prefix", prefix));
     }
 
     /**
@@ -80,8 +91,13 @@ public final class Stats {
      * follow the one-tag scopes (TLS stats of a listener or cluster, certificate expiry). Counters whose
      * Prometheus name ends in {@code _total} are exported as counters, others as gauges (see the class doc).
      */
-    public LongAdder stat(String dottedName, String prometheusName, Tags tags) {
+    public synchronized LongAdder stat(String dottedName, String prometheusName, Tags tags) {
+        LongAdder existing = byName.get(dottedName);
+        if (existing != null) {
+            return existing;
+        }
         LongAdder adder = new LongAdder();
+        byName.put(dottedName, adder);
         if (prometheusName.endsWith("_total")) {
             FunctionCounter.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
         } else {
@@ -109,12 +125,8 @@ public final class Stats {
 
     /** The value of the stat with this dotted name, e.g. {@code cluster.backend.upstream_cx_total}; -1 if none. */
     public long value(String dottedName) {
-        for (Entry e : entries) {
-            if (e.dottedName().equals(dottedName)) {
-                return e.value().sum();
-            }
-        }
-        return -1;
+        LongAdder a = byName.get(dottedName);
+        return a == null ? -1 : a.sum();
     }
 
     /**

@@ -19,7 +19,9 @@ import io.outrigger.proxy.cluster.UpstreamHost;
 import io.outrigger.proxy.cluster.UpstreamTransportSocket;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
+import io.outrigger.proxy.transport.OriginalDestination;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ final class TcpSession {
     private final TcpProxyContext context;
     private final TcpProxyStats tcpStats;
     private final Runnable idleCheck = this::checkIdle;
+    private Future<?> idleTimer;
 
     private ClusterRuntime cluster;
     private ClusterStats clusterStats;
@@ -105,15 +108,29 @@ final class TcpSession {
         }
         clusterStats = cluster.stats();
         hostSet = cluster.hostSet();
-        tried = new UpstreamHost[hostSet.hosts().size()];
         if (route.idleTimeoutNanos() > 0) {
-            downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+            idleTimer = downstream.eventLoop().schedule(idleCheck, route.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
+        if (cluster.isOriginalDst()) {
+            // ORIGINAL_DST: the one host is where the client meant to go; there is no next host.
+            InetSocketAddress destination = downstream.attr(OriginalDestination.KEY).get();
+            tried = new UpstreamHost[1];
+            if (destination == null) {
+                LOG.debug("{}: ORIGINAL_DST cluster {} but no original destination (no original_dst listener filter)",
+                        downstream, cluster.name());
+                clusterStats.upstreamCxNoneHealthy().increment();
+                close(CloseMode.NOW);
+                return;
+            }
+            connect(cluster.originalDstHost(destination));
+            return;
+        }
+        tried = new UpstreamHost[hostSet.hosts().size()];
         connectNext();
     }
 
     private void connectNext() {
-        UpstreamHost next = nextHost();
+        UpstreamHost next = cluster.isOriginalDst() ? null : nextHost();
         if (next == null) {
             if (attempts == 0) {
                 clusterStats.upstreamCxNoneHealthy().increment();
@@ -121,6 +138,10 @@ final class TcpSession {
             close(CloseMode.NOW);
             return;
         }
+        connect(next);
+    }
+
+    private void connect(UpstreamHost next) {
         tried[attempts++] = next;
         host = next;
         clusterStats.upstreamCxTotal().increment();
@@ -210,6 +231,8 @@ final class TcpSession {
                 return;
             }
             attached = true;
+            // A connection is the "request" LEAST_REQUEST balances on, as with Envoy's TCP pool.
+            hostSet.loadBalancer().requestStarted(host.host());
             host.stats().rqTotal().increment();
             host.stats().rqActive().increment();
             if (early != null) {
@@ -350,12 +373,27 @@ final class TcpSession {
             host.stats().cxActive().decrement();
             if (attached) {
                 host.stats().rqActive().decrement();
+                hostSet.loadBalancer().requestFinished(host.host());
             }
         }
         if (side == Side.UPSTREAM && self != upstream) {
             return; // a failed attempt's channel; onConnect accounted for it
         }
         close(CloseMode.FLUSH);
+        if (!downstream.isActive() && (upstream == null || !upstream.isActive())) {
+            cancelIdleTimer();
+        }
+    }
+
+    /**
+     * Without this, a finished session would stay reachable from the timer queue for up to
+     * idle_timeout (an hour by default).
+     */
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
     }
 
     void exception(Side side, Throwable cause) {
@@ -408,6 +446,11 @@ final class TcpSession {
 
     private void checkIdle() {
         if (closed) {
+            // A flush-then-close that the peer never drained (it stopped reading): give up on it.
+            downstream.close();
+            if (upstream != null) {
+                upstream.close();
+            }
             return;
         }
         long idle = context.nanoClock().getAsLong() - lastActivityNanos;
@@ -417,7 +460,7 @@ final class TcpSession {
             LOG.debug("{}: idle for {} ms, closing", downstream, TimeUnit.NANOSECONDS.toMillis(idle));
             close(CloseMode.NOW);
         } else {
-            downstream.eventLoop().schedule(idleCheck, timeout - idle, TimeUnit.NANOSECONDS);
+            idleTimer = downstream.eventLoop().schedule(idleCheck, timeout - idle, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -427,6 +470,9 @@ final class TcpSession {
         }
         closed = true;
         context.sessions().remove(this);
+        if (mode != CloseMode.FLUSH) {
+            cancelIdleTimer();
+        } // else the idle timer bounds the flush; cancelled once both channels are closed (inactive)
         if (early != null) {
             ByteBuf b;
             while ((b = early.poll()) != null) {

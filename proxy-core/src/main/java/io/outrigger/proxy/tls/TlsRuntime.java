@@ -46,6 +46,9 @@ public final class TlsRuntime implements AutoCloseable {
     private final SecretFiles files;
     private final Map<String, TlsScopeStats> scopes = new HashMap<>();
     private final List<TlsContextSource> sources = new ArrayList<>();
+    // Reused when an xDS update repeats a listener's or cluster's TLS unchanged (same secrets).
+    private final Map<Object, DownstreamTls> downstreams = new HashMap<>();
+    private final Map<Object, UpstreamTls> upstreams = new HashMap<>();
 
     /**
      * @param baseOptions provider, clock and expiry warning; metrics are set per listener and cluster here
@@ -65,7 +68,12 @@ public final class TlsRuntime implements AutoCloseable {
      * @param problem receives a message (relative to the chain's {@code transport_socket.typed_config}) per
      *                problem; the result is then {@code null}
      */
-    public DownstreamTls downstream(String host, int port, DownstreamTlsSpec spec, Consumer<String> problem) {
+    public synchronized DownstreamTls downstream(String host, int port, DownstreamTlsSpec spec, Consumer<String> problem) {
+        Object key = List.of(host, port, spec);
+        DownstreamTls known = downstreams.get(key);
+        if (known != null) {
+            return known;
+        }
         CommonTlsSpec c = spec.common();
         Problem p = new Problem(problem);
         String cert = certificate(c, p);
@@ -83,11 +91,21 @@ public final class TlsRuntime implements AutoCloseable {
         ServerTlsConfig config = new ServerTlsConfig(cert, validation, mode, sans, params, c.alpnProtocols());
         TlsScopeStats scope = scopes.computeIfAbsent("listener " + host + "_" + port, k -> TlsScopeStats.listener(stats, host, port));
         TlsContextSource source = TlsContextSource.server(store, config, baseOptions.withMetrics(scope));
-        return ready(source, p) ? new DownstreamTls(source) : null;
+        if (!ready(source, p)) {
+            return null;
+        }
+        DownstreamTls built = new DownstreamTls(source);
+        downstreams.put(key, built);
+        return built;
     }
 
     /** The TLS of cluster {@code name}; see {@link #downstream}. */
-    public UpstreamTls upstream(String name, UpstreamTlsSpec spec, Consumer<String> problem) {
+    public synchronized UpstreamTls upstream(String name, UpstreamTlsSpec spec, Consumer<String> problem) {
+        Object key = List.of(name, spec);
+        UpstreamTls known = upstreams.get(key);
+        if (known != null) {
+            return known;
+        }
         CommonTlsSpec c = spec.common();
         Problem p = new Problem(problem);
         String cert = c.hasCertificate() ? certificate(c, p) : null;
@@ -100,7 +118,12 @@ public final class TlsRuntime implements AutoCloseable {
         ClientTlsConfig config = new ClientTlsConfig(cert, validation, sans, params, c.alpnProtocols());
         TlsScopeStats scope = scopes.computeIfAbsent("cluster " + name, k -> TlsScopeStats.cluster(stats, name));
         TlsContextSource source = TlsContextSource.client(store, config, baseOptions.withMetrics(scope));
-        return ready(source, p) ? new UpstreamTls(source, spec.sni()) : null;
+        if (!ready(source, p)) {
+            return null;
+        }
+        UpstreamTls built = new UpstreamTls(source, spec.sni());
+        upstreams.put(key, built);
+        return built;
     }
 
     private boolean ready(TlsContextSource source, Problem p) {
@@ -212,7 +235,7 @@ public final class TlsRuntime implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         sources.forEach(TlsContextSource::close);
         files.close();
     }

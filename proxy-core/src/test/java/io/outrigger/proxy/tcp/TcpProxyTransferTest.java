@@ -224,6 +224,21 @@ class TcpProxyTransferTest {
         }
     }
 
+    @Test
+    void clientThatStopsReadingIsDisconnectedAfterIdleTimeoutOnceBackpressureStopsTheFlow() throws Exception {
+        try (Backend backend = Backend.start(sock -> Streams.writeRandom(sock.getOutputStream(), 64 * MIB, 5));
+             ProxyServer server = proxy(backend, Duration.ofMillis(500)); Socket s = connect(server)) {
+            // The client reads nothing: the proxy pauses the upstream, no bytes move, the idle timer fires.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(server.stats().value("tcp.tcp_stats.idle_timeout")).isEqualTo(1);
+                assertThat(server.stats().value("cluster.backend.upstream_cx_active")).isZero();
+                assertThat(server.sessions().size()).isZero();
+            });
+            assertThat(server.stats().value("cluster.backend.upstream_cx_rx_bytes_total"))
+                    .as("bytes the proxy took from the backend before pausing").isLessThan(64 * MIB);
+        }
+    }
+
     private static byte[] sha256(InputStream in) throws java.io.IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

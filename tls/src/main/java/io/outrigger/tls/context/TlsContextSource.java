@@ -183,10 +183,13 @@ public final class TlsContextSource implements AutoCloseable {
 
     /** Only the {@link SslHandler}, for callers that observe handshakes themselves. */
     public SslHandler newHandler(ByteBufAllocator alloc) {
-        return snapshotOrThrow().sslContext().newHandler(alloc);
+        SslHandler ssl = snapshotOrThrow().sslContext().newHandler(alloc);
+        ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+        return ssl;
     }
 
     private TlsHandlers handlers(TlsContextSnapshot snap, SslHandler ssl) {
+        ssl.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
         return new TlsHandlers(ssl, new TlsHandshakeObserver(side, options,
                 snap.svid() == null ? null : snap.svid().leaf()), snap);
     }

@@ -86,6 +86,18 @@ public final class SecretStore {
         return out;
     }
 
+    /** Every validation context currently published, by name (for the admin {@code /certs} view). */
+    public Map<String, TrustBundles> validationContexts() {
+        Map<String, TrustBundles> out = new java.util.TreeMap<>();
+        validationContexts.forEach((n, s) -> {
+            TrustBundles v = s.value;
+            if (v != null) {
+                out.put(n, v);
+            }
+        });
+        return out;
+    }
+
     /** Stops notifications to one listener. */
     @FunctionalInterface
     public interface Subscription extends AutoCloseable {

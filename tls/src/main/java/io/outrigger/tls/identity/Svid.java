@@ -49,6 +49,23 @@ public record Svid(SpiffeId spiffeId, List<X509Certificate> chain, PrivateKey pr
         return new Svid(id, chain, privateKey);
     }
 
+    /**
+     * An SVID from PEM (an SDS {@code tls_certificate}'s {@code certificate_chain} and {@code private_key}, or
+     * files already read).
+     *
+     * @param source names the origin in error messages (a secret name, a path)
+     * @throws PemException or {@link InvalidSvidException} with the reason
+     */
+    public static Svid fromPem(byte[] certificateChainPem, byte[] privateKeyPem, String source) {
+        Objects.requireNonNull(source, "source");
+        try {
+            return of(Pem.certificates(certificateChainPem, source + " certificate_chain"),
+                    Pem.privateKey(privateKeyPem, source + " private_key"));
+        } catch (InvalidSvidException e) {
+            throw new InvalidSvidException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The leaf certificate. */
     public X509Certificate leaf() {
         return chain.getFirst();

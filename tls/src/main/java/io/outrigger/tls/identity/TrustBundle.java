@@ -12,6 +12,16 @@ import java.util.Objects;
  * @param authorities the root (or pinned intermediate) certificates, at least one
  */
 public record TrustBundle(TrustDomain trustDomain, List<X509Certificate> authorities) {
+    /**
+     * A bundle from PEM (an SDS {@code validation_context}'s {@code trusted_ca}, Istio's {@code root-cert.pem}).
+     *
+     * @param source names the origin in error messages
+     * @throws PemException when the PEM holds no valid certificate
+     */
+    public static TrustBundle fromPem(TrustDomain trustDomain, byte[] pem, String source) {
+        return new TrustBundle(trustDomain, Pem.certificates(pem, source));
+    }
+
     public TrustBundle {
         Objects.requireNonNull(trustDomain, "trustDomain");
         authorities = List.copyOf(authorities);

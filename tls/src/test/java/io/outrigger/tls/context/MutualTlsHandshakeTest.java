@@ -299,4 +299,19 @@ class MutualTlsHandshakeTest {
         assertThat(accepted.info().peer()).isEqualTo(BACKEND);
         accepted.close();
     }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void silentClientIsDisconnectedAfterTheHandshakeTimeout(SslProvider provider) throws Exception {
+        serve(LOCAL_CA.issue(BACKEND, Duration.ofHours(1)), localTrust());
+        TlsContextSource s = TlsContextSource.server(serverStore, ServerTlsConfig.mutual("default", "ROOTCA"),
+                TlsOptions.defaults().withProvider(provider).withMetrics(serverMetrics)
+                        .withHandshakeTimeout(Duration.ofMillis(300)));
+        loopback = new Loopback(s);
+        try (java.net.Socket silent = new java.net.Socket("127.0.0.1", loopback.port())) {
+            silent.setSoTimeout((int) Loopback.TIMEOUT.toMillis());
+            assertThat(silent.getInputStream().read()).as("server closed the connection").isEqualTo(-1);
+        }
+        awaitServerFailure(FailureReason.HANDSHAKE_ERROR);
+    }
 }

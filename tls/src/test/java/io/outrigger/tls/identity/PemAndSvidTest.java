@@ -113,6 +113,17 @@ class PemAndSvidTest {
     }
 
     @Test
+    void sdsStyleInlinePemBecomesAnSvidAndABundle() {
+        Svid svid = LOCAL_CA.issue(FRONTEND, Duration.ofHours(1), "east");
+        assertThat(Svid.fromPem(Pem.encode(svid.chain()), Pem.encode(svid.privateKey()), "secret 'default'"))
+                .isEqualTo(svid);
+        assertThatThrownBy(() -> Svid.fromPem(Pem.encode(svid.chain()), "junk".getBytes(StandardCharsets.US_ASCII),
+                "secret 'default'")).hasMessageStartingWith("secret 'default' private_key: no private key found");
+        TrustBundle b = TrustBundle.fromPem(LOCAL_CA.trustDomain(), Pem.encode(LOCAL_CA.root().certificate()), "ROOTCA");
+        assertThat(b).isEqualTo(LOCAL_CA.bundle());
+    }
+
+    @Test
     void svidToStringNeverShowsTheKey() {
         Svid svid = LOCAL_CA.issue(FRONTEND, Duration.ofHours(1));
         assertThat(svid.toString()).contains(FRONTEND.toString()).doesNotContain("PRIVATE").doesNotContain("privateKey");

@@ -22,7 +22,9 @@ public final class LeakReportingExtension implements BeforeAllCallback, AfterAll
 
     static {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            // The only abstract method of the factory, deprecated in favour of an overload that delegates to it.
             @Override
+            @SuppressWarnings("deprecation")
             public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                     long maxActive) {
                 ResourceLeakDetector<T> d = new ResourceLeakDetector<>(resource, samplingInterval);

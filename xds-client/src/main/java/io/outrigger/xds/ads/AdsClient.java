@@ -51,7 +51,6 @@ public final class AdsClient implements AutoCloseable {
     private final ConfigSnapshot statics;
     private final Node node;
     private final io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap;
-    private final Clock clock;
     private final Consumer<ConfigSnapshot> listener;
     private final String source;
     private final ScheduledThreadPoolExecutor xds;
@@ -72,7 +71,6 @@ public final class AdsClient implements AutoCloseable {
         this.node = b.node != null ? withUserAgent(b.node)
                 : b.bootstrap != null && b.bootstrap.hasNode() ? withUserAgent(b.bootstrap.getNode())
                 : NodeProtos.toProto(b.statics.node());
-        this.clock = b.clock;
         this.listener = b.listener;
         this.source = "xds:" + config.serverCluster() + "(" + config.serverTarget() + ")";
         this.xds = new ScheduledThreadPoolExecutor(1, r -> {
@@ -86,7 +84,10 @@ public final class AdsClient implements AutoCloseable {
                 .maxInboundMessageSize(config.maxReceiveMessageBytes())
                 .userAgent("outrigger")
                 .build();
-        this.store = new ResourceStore(b.decoders, statics, clock);
+        this.store = new ResourceStore(b.decoders, statics, b.clock);
+        if (b.bootstrap != null) {
+            store.addStaticDependencies(b.bootstrap.getStaticResources().getClustersList());
+        }
         this.assembler = new SnapshotAssembler(statics);
         this.protocol = new AdsProtocol(this, new Backoff(config.retryBackoffBase(), config.retryBackoffMax(), b.random),
                 new Backoff(NACK_PACING_BASE, NACK_PACING_MAX, b.random));
@@ -188,26 +189,26 @@ public final class AdsClient implements AutoCloseable {
         return stats;
     }
 
-    Clock clock() {
-        return clock;
-    }
-
     boolean closed() {
         return closed;
     }
 
-    void schedule(Runnable task, Duration delay) {
+    /** Runs a task on the xDS thread after a delay; {@code null} once closed. */
+    java.util.concurrent.Future<?> schedule(Runnable task, Duration delay) {
         if (closed) {
-            return;
+            return null;
         }
         try {
-            xds.schedule(task, Math.max(1, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return xds.schedule(task, Math.max(1, delay.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // closed concurrently
+            return null; // closed concurrently
         }
     }
 
     AdsStream openStream(AdsStream.Events events) {
+        // Our backoff decides when to retry: without this, a channel in TRANSIENT_FAILURE fails new
+        // calls at once until its own connect backoff (up to 2 minutes in gRPC) expires.
+        channel.resetConnectBackoff();
         return config.delta()
                 ? new DeltaStream(channel, this::onXdsThread, events, node, config.nodeOnFirstMessageOnly())
                 : new SotwStream(channel, this::onXdsThread, events, node, config.nodeOnFirstMessageOnly());

@@ -112,7 +112,7 @@ public record AdsConfig(boolean delta, String serverCluster, String serverTarget
             problems.add(problem(source, base + "cds_resources_locator", "xdstp:// locators are not supported"));
         }
         if (!dyn.hasAdsConfig()) {
-            if (lds || cds) {
+            if ((lds && dyn.getLdsConfig().hasAds()) || (cds && dyn.getCdsConfig().hasAds())) {
                 problems.add(problem(source, base + "ads_config",
                         "missing (expected: an ads_config, since lds_config or cds_config uses ads)"));
             }
@@ -186,8 +186,15 @@ public record AdsConfig(boolean delta, String serverCluster, String serverTarget
             return DEFAULT_INITIAL_FETCH_TIMEOUT;
         }
         if (!cs.hasAds()) {
-            problems.add(problem(source, field, cs.getConfigSourceSpecifierCase().name().toLowerCase()
-                    + " (expected: ads: {})"));
+            String what = switch (cs.getConfigSourceSpecifierCase()) {
+                case PATH, PATH_CONFIG_SOURCE -> "file-based xDS (" + cs.getConfigSourceSpecifierCase().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ") is not supported";
+                case API_CONFIG_SOURCE -> "a separate api_config_source is not supported";
+                case CONFIGSOURCESPECIFIER_NOT_SET -> "no config source";
+                default -> cs.getConfigSourceSpecifierCase().name().toLowerCase(java.util.Locale.ROOT)
+                        + " is not supported";
+            };
+            problems.add(problem(source, field, what + " (expected: ads: {}, one ADS stream for everything)"));
         }
         return initialFetchTimeout(cs);
     }

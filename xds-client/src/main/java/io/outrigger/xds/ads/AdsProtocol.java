@@ -58,6 +58,7 @@ final class AdsProtocol implements AdsStream.Events {
         if (cfg.subscribeListeners()) {
             initialFetchTimer(XdsResourceType.LISTENER, cfg.listenersInitialFetchTimeout());
         }
+        syncSubscriptions(); // static EDS clusters fed over ADS subscribe from the start
         connect();
         client.publish(lastVersion);
     }
@@ -245,7 +246,8 @@ final class AdsProtocol implements AdsStream.Events {
         if (timeout.isZero() || timeout.isNegative()) {
             return;
         }
-        client.schedule(() -> {
+        var timer = client.schedule(() -> {
+            st.fetchTimers.remove(d.name());
             // Stale timers (unsubscribed since, or subscribed again by another dependency) do nothing.
             if (st.subscribed.get(d.name()) == d && !st.resolved(d.name())) {
                 st.absent.add(d.name());
@@ -255,6 +257,9 @@ final class AdsProtocol implements AdsStream.Events {
                 client.publish(lastVersion);
             }
         }, timeout);
+        if (timer != null) {
+            st.fetchTimers.put(d.name(), timer);
+        }
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.outrigger.xds.config.XdsJson;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -162,7 +163,15 @@ final class ConfigDumpRenderer {
     /** The resource as JSON; an extension we have no descriptor for is shown by its type URL only. */
     private static JsonNode print(Message m) {
         try {
-            return JSON.readTree(PRINTER.print(m));
+            String json;
+            try {
+                json = PRINTER.print(m);
+            } catch (InvalidProtocolBufferException e) {
+                // An extension outside the usual set: resolve every Any inside this one resource.
+                json = JsonFormat.printer().usingTypeRegistry(XdsJson.registryFor(m)).preservingProtoFieldNames()
+                        .omittingInsignificantWhitespace().print(m);
+            }
+            return JSON.readTree(json);
         } catch (InvalidProtocolBufferException | JsonProcessingException e) {
             ObjectNode o = JSON.createObjectNode();
             o.put("@type", m instanceof Any a ? a.getTypeUrl() : m.getDescriptorForType().getFullName());

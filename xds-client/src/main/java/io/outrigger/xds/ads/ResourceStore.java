@@ -58,6 +58,8 @@ final class ResourceStore {
     private final XdsDecoders decoders;
     private final Set<String> staticClusters = new HashSet<>();
     private final Set<String> staticListeners = new HashSet<>();
+    /** Static EDS clusters whose endpoints come over ADS: cluster name to what it needs. */
+    private final Map<String, List<Dependency>> staticDependencies = new TreeMap<>();
     private final Clock clock;
 
     ResourceStore(XdsDecoders decoders, ConfigSnapshot statics, Clock clock) {
@@ -178,6 +180,7 @@ final class ResourceStore {
             changed |= prev != e;
             st.rejected.remove(e.name());
             st.absent.remove(e.name());
+            st.cancelFetchTimer(e.name());
         }
         // A46: without the name of a bad resource we cannot tell what the server meant to remove.
         if (stateOfTheWorld && type.wildcard() && !unnamedInvalid) {
@@ -219,6 +222,11 @@ final class ResourceStore {
                 wanted.put(t, new TreeMap<>());
             }
         }
+        for (List<Dependency> deps : staticDependencies.values()) {
+            for (Dependency d : deps) {
+                wanted.get(d.type()).putIfAbsent(d.name(), d);
+            }
+        }
         for (XdsResourceType t : List.of(XdsResourceType.CLUSTER, XdsResourceType.LISTENER)) {
             for (ResourceEntry e : states.get(t).resources.values()) {
                 for (Dependency d : e.dependencies()) {
@@ -229,10 +237,30 @@ final class ResourceStore {
         return wanted;
     }
 
+    /**
+     * Follows the references of static resources too: an EDS cluster of {@code static_resources} with
+     * {@code eds_config: {ads: {}}} takes its endpoints from this stream, as in Envoy.
+     */
+    void addStaticDependencies(List<io.envoyproxy.envoy.config.cluster.v3.Cluster> clusters) {
+        for (var c : clusters) {
+            // Already validated by the bootstrap loader; only what this stream can serve is followed.
+            List<Dependency> deps = DependencyFinder.find(XdsResourceType.CLUSTER, c, SOURCE, new ArrayList<>())
+                    .stream().filter(d -> supports(d.type())).toList();
+            if (!deps.isEmpty()) {
+                staticDependencies.put(c.getName(), deps);
+            }
+        }
+    }
+
+    Map<String, List<Dependency>> staticDependencies() {
+        return staticDependencies;
+    }
+
     /** Drops an unsubscribed resource: like grpc-java and Envoy, nothing is cached past its last user. */
     void unsubscribe(XdsResourceType type, String name) {
         TypeState st = states.get(type);
         st.subscribed.remove(name);
+        st.cancelFetchTimer(name);
         st.resources.remove(name);
         st.absent.remove(name);
         st.rejected.remove(name);

@@ -33,6 +33,9 @@ final class SnapshotAssembler {
     private final Map<String, Active> activeListeners = new TreeMap<>();
     private final Set<String> warmingClusters = new TreeSet<>();
     private final Set<String> warmingListeners = new TreeSet<>();
+    /** Static EDS clusters bound to their endpoints, with the inputs used (compared by identity). */
+    private final Map<String, Active> boundStatics = new TreeMap<>();
+    private final Set<String> warmingStatics = new TreeSet<>();
 
     SnapshotAssembler(ConfigSnapshot statics) {
         this.statics = Objects.requireNonNull(statics, "statics");
@@ -47,7 +50,7 @@ final class SnapshotAssembler {
         update(store, XdsResourceType.CLUSTER, activeClusters, warmingClusters);
         update(store, XdsResourceType.LISTENER, activeListeners, warmingListeners);
         List<ClusterSpec> clusters = new ArrayList<>(statics.clusters().size() + activeClusters.size());
-        clusters.addAll(statics.clusters());
+        staticClusters(store, clusters);
         for (Active a : activeClusters.values()) {
             clusters.add((ClusterSpec) a.spec());
         }
@@ -59,13 +62,40 @@ final class SnapshotAssembler {
         return new ConfigSnapshot(statics.node(), statics.admin(), listeners, clusters, version, source);
     }
 
+    /**
+     * Static clusters in bootstrap order; a static EDS cluster fed over ADS gets its endpoints once
+     * they arrive, and until then is published without endpoints and counted as warming.
+     */
+    private void staticClusters(ResourceStore store, List<ClusterSpec> out) {
+        warmingStatics.clear();
+        for (ClusterSpec c : statics.clusters()) {
+            List<Dependency> deps = store.staticDependencies().get(c.name());
+            if (deps == null) {
+                out.add(c);
+                continue;
+            }
+            List<Object> inputs = inputs(store, deps);
+            if (inputs == null) {
+                warmingStatics.add(c.name());
+                out.add(c);
+                continue;
+            }
+            Active prev = boundStatics.get(c.name());
+            if (prev == null || !sameIdentities(prev.inputs(), inputs)) {
+                prev = new Active(null, inputs, bind(c, deps, inputs));
+                boundStatics.put(c.name(), prev);
+            }
+            out.add((ClusterSpec) prev.spec());
+        }
+    }
+
     private static void update(ResourceStore store, XdsResourceType type, Map<String, Active> active,
                                Set<String> warming) {
         TypeState st = store.state(type);
         active.keySet().retainAll(st.resources.keySet());
         warming.clear();
         for (ResourceEntry e : st.resources.values()) {
-            List<Object> inputs = inputs(store, e);
+            List<Object> inputs = inputs(store, e.dependencies());
             if (inputs == null) {
                 warming.add(e.name());
                 continue;
@@ -74,17 +104,17 @@ final class SnapshotAssembler {
             if (prev != null && prev.entry() == e && sameIdentities(prev.inputs(), inputs)) {
                 continue;
             }
-            active.put(e.name(), new Active(e, inputs, bind(e, inputs)));
+            active.put(e.name(), new Active(e, inputs, bind(e.value(), e.dependencies(), inputs)));
         }
     }
 
     /** The values of the entry's dependencies ({@code null} for an absent one), or {@code null} while one is awaited. */
-    private static List<Object> inputs(ResourceStore store, ResourceEntry e) {
-        if (e.dependencies().isEmpty()) {
+    private static List<Object> inputs(ResourceStore store, List<Dependency> dependencies) {
+        if (dependencies.isEmpty()) {
             return List.of();
         }
-        List<Object> inputs = new ArrayList<>(e.dependencies().size());
-        for (Dependency d : e.dependencies()) {
+        List<Object> inputs = new ArrayList<>(dependencies.size());
+        for (Dependency d : dependencies) {
             TypeState st = store.state(d.type());
             ResourceEntry dep = st.resources.get(d.name());
             if (dep == null && !st.absent.contains(d.name())) {
@@ -108,10 +138,10 @@ final class SnapshotAssembler {
     }
 
     /** Puts the dependencies' values into the record: today the endpoints of an EDS cluster. */
-    private static Object bind(ResourceEntry e, List<Object> inputs) {
-        if (e.value() instanceof ClusterSpec c) {
+    private static Object bind(Object value, List<Dependency> dependencies, List<Object> inputs) {
+        if (value instanceof ClusterSpec c) {
             for (int i = 0; i < inputs.size(); i++) {
-                Dependency d = e.dependencies().get(i);
+                Dependency d = dependencies.get(i);
                 if (d.type() == XdsResourceType.CLUSTER_LOAD_ASSIGNMENT) {
                     LoadAssignmentSpec la = inputs.get(i) instanceof LoadAssignmentSpec l
                             ? l : LoadAssignmentSpec.empty(d.name());
@@ -119,12 +149,12 @@ final class SnapshotAssembler {
                 }
             }
         }
-        return e.value();
+        return value;
     }
 
     /** True while a dynamic cluster or listener waits for a dependency. */
     boolean warming() {
-        return !warmingClusters.isEmpty() || !warmingListeners.isEmpty();
+        return !warmingClusters.isEmpty() || !warmingListeners.isEmpty() || !warmingStatics.isEmpty();
     }
 
     Map<String, Active> activeClusters() {

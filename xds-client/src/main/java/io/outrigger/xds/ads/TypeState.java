@@ -17,6 +17,8 @@ final class TypeState {
     final Map<String, Rejection> rejected = new HashMap<>();
     /** Named types: the names we want, with the dependency that asked first (for its timeout). */
     final Map<String, Dependency> subscribed = new TreeMap<>();
+    /** Named types: initial fetch timers still pending, cancelled when the resource arrives or is dropped. */
+    final Map<String, java.util.concurrent.Future<?>> fetchTimers = new HashMap<>();
     /** Named resources known not to come: their initial fetch timed out, or the server removed them. */
     final Set<String> absent = new HashSet<>();
     /** State of the world: the last accepted {@code version_info}, sent back in every request. */
@@ -38,6 +40,13 @@ final class TypeState {
         nonce = "";
         requestedOnStream = false;
         sentSubscriptions.clear();
+    }
+
+    void cancelFetchTimer(String name) {
+        java.util.concurrent.Future<?> f = fetchTimers.remove(name);
+        if (f != null) {
+            f.cancel(false);
+        }
     }
 
     /** A named resource is resolved when it arrived, or is known not to come. */

@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.outrigger.xds.ads.AdsConfig;
 import io.outrigger.xds.snapshot.AdminSpec;
 import io.outrigger.xds.snapshot.ClusterSpec;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
@@ -30,7 +31,8 @@ final class BootstrapDecoder {
     /** The version of resources that come from the bootstrap rather than xDS. */
     static final String STATIC_VERSION = "static";
 
-    private static final Set<String> FIELDS = Set.of("node", "admin", "static_resources");
+    private static final Set<String> FIELDS = Set.of("node", "admin", "static_resources", "dynamic_resources");
+    private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
     private static final Set<String> STATIC_FIELDS = Set.of("listeners", "clusters", "secrets");
     private static final Set<String> NODE_FIELDS = Set.of("id", "cluster", "locality", "metadata");
     private static final Map<String, String> NODE_IGNORED = Map.of(
@@ -65,8 +67,14 @@ final class BootstrapDecoder {
         }
         List<ClusterSpec> clusters = new ArrayList<>();
         List<Cluster> clusterProtos = bootstrap.getStaticResources().getClustersList();
+        String adsCluster = adsClusterName(bootstrap);
         for (int i = 0; i < clusterProtos.size(); i++) {
-            ClusterSpec c = ClusterDecoder.decode(clusterProtos.get(i), "static_resources.clusters[" + i + "]", problems);
+            String path = "static_resources.clusters[" + i + "]";
+            Cluster proto = clusterProtos.get(i);
+            if (proto.getName().equals(adsCluster)) {
+                proto = xdsServerCluster(proto, path, problems);
+            }
+            ClusterSpec c = ClusterDecoder.decode(proto, path, problems);
             if (c != null) {
                 clusters.add(c);
             }
@@ -81,11 +89,52 @@ final class BootstrapDecoder {
         }
         crossCheck(listenerProtos, clusterProtos, problems);
         SecretReferences.check(secretProtos, listeners, clusters, problems);
+        dynamicResources(bootstrap, problems);
         problems.enter("Bootstrap", "");
         if (problems.errorCount() > before) {
             return null;
         }
         return new ConfigSnapshot(node, admin, listeners, clusters, STATIC_VERSION, problems.source(), secrets);
+    }
+
+    /** {@code dynamic_resources}: checked by the ADS client's reader, whose problems are reported here with the rest. */
+    private static void dynamicResources(Bootstrap bootstrap, Problems problems) {
+        try {
+            AdsConfig.fromBootstrap(bootstrap, problems.source());
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                problems.enter(p.resourceType(), p.resourceName());
+                problems.error(p.field(), p.message());
+            }
+        }
+    }
+
+    /** The static cluster that {@code ads_config} talks to, or {@code null}. */
+    private static String adsClusterName(Bootstrap bootstrap) {
+        var ads = bootstrap.getDynamicResources().getAdsConfig();
+        return ads.getGrpcServicesCount() > 0 && ads.getGrpcServices(0).hasEnvoyGrpc()
+                ? ads.getGrpcServices(0).getEnvoyGrpc().getClusterName() : null;
+    }
+
+    /**
+     * The xDS server's cluster carries Envoy's way of saying "speak HTTP/2" (gRPC needs it); the ADS
+     * client's gRPC channel always does, so those options are dropped here with a warning rather than
+     * rejected as unsupported cluster fields.
+     */
+    private static Cluster xdsServerCluster(Cluster cluster, String path, Problems problems) {
+        problems.enter("Cluster", cluster.getName());
+        Cluster.Builder b = cluster.toBuilder();
+        if (cluster.hasHttp2ProtocolOptions()) {
+            b.clearHttp2ProtocolOptions();
+            problems.warn(Problems.path(path, "http2_protocol_options"),
+                    "ignored: the ADS client's gRPC channel always speaks HTTP/2");
+        }
+        if (cluster.containsTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS)) {
+            b.removeTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS);
+            problems.warn(Problems.path(path, "typed_extension_protocol_options") + "." + HTTP_PROTOCOL_OPTIONS,
+                    "ignored: the ADS client's gRPC channel always speaks HTTP/2");
+        }
+        return b.build();
     }
 
     private static NodeInfo node(Node node, Problems problems) {

@@ -269,4 +269,24 @@ class AdsClientBehaviourTest {
         closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.client.stats().connectedState() == 0);
     }
+
+    @Test
+    void lastUpdatedInTheConfigDumpComesFromTheInjectedClock() throws Exception {
+        simple("1");
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), java.time.ZoneOffset.UTC);
+        AdsConfig config = AdsConfig.of(false, "xds_cluster",
+                new io.outrigger.xds.snapshot.SocketAddressSpec("127.0.0.1", server.port()));
+        try (AdsClient client = AdsClient.builder(config, AdsHarness.STATICS, TestDecoders.decoders())
+                .node(AdsHarness.NODE).clock(clock).build()) {
+            client.start();
+            client.ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            JsonNode dump = new ObjectMapper().readTree(client.configDumpJson());
+
+            assertThat(dump.at("/configs/0/dynamic_active_clusters/0/last_updated").asText())
+                    .isEqualTo("2026-03-01T12:00:00Z");
+            assertThat(dump.at("/configs/2/dynamic_listeners/0/active_state/last_updated").asText())
+                    .isEqualTo("2026-03-01T12:00:00Z");
+        }
+    }
 }

@@ -98,7 +98,8 @@ class AdsConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .extracting(ConfigProblem::toString)
                         .containsExactly(
-                                "bootstrap.yaml: dynamic_resources.cds_config: path (expected: ads: {})",
+                                "bootstrap.yaml: dynamic_resources.cds_config: file-based xDS (path) is not supported"
+                                        + " (expected: ads: {}, one ADS stream for everything)",
                                 "bootstrap.yaml: dynamic_resources.ads_config.api_type: REST (expected: GRPC or DELTA_GRPC)",
                                 "bootstrap.yaml: dynamic_resources.ads_config.transport_api_version: V2 (expected: V3)",
                                 "bootstrap.yaml: dynamic_resources.ads_config.grpc_services[0]: only envoy_grpc is supported"));

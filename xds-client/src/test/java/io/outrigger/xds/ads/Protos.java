@@ -91,6 +91,16 @@ final class Protos {
                 .build();
     }
 
+    /** A listener whose single filter chain proxies TCP to a cluster. */
+    static Listener tcpProxyListener(String name, int port, String cluster) {
+        return listener(name, port).toBuilder()
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.tcp_proxy")
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                                .newBuilder().setStatPrefix(name).setCluster(cluster).build()))))
+                .build();
+    }
+
     static RouteConfiguration routes(String name) {
         return RouteConfiguration.newBuilder().setName(name).build();
     }

@@ -71,7 +71,14 @@ public final class AdsUpdateHarness {
                     .build();
             client.start();
             client.ready().get(60, TimeUnit.SECONDS);
-            published.clear();
+            // One cluster in and out first, so that one-time costs (classes, proto descriptors) are not
+            // counted per cluster.
+            server.stage(response(EDS, "w", List.of(Any.pack(assignment("warmup", 1, 8080)))));
+            server.send(response(CDS, "w1", List.of(Any.pack(cluster("warmup")))));
+            await(published, s -> s.cluster("warmup") != null && endpointCount(s) == 1);
+            server.send(response(CDS, "w2", List.of()));
+            await(published, s -> s.cluster("warmup") == null);
+            server.unstage();
             long h0 = heapAfterGc();
 
             List<Any> clusters = new ArrayList<>();
@@ -80,12 +87,16 @@ public final class AdsUpdateHarness {
                 clusters.add(Any.pack(cluster(name(i))));
                 emptyAssignments.add(Any.pack(ClusterLoadAssignment.newBuilder().setClusterName(name(i)).build()));
             }
-            server.stage(response(EDS, "1", emptyAssignments));
+            // Responses on one stream are taken in order: the EDS one finds the subscriptions CDS created.
             server.send(response(CDS, "1", clusters));
+            server.send(response(EDS, "1", emptyAssignments));
             await(published, s -> s.clusters().size() == CLUSTERS);
             clusters = null;
             emptyAssignments = null;
-            server.unstage();
+            if (client.stats().get(XdsResourceType.CLUSTER_LOAD_ASSIGNMENT,
+                    io.outrigger.xds.ads.AdsStats.Counter.INIT_FETCH_TIMEOUT) != 0) {
+                throw new IllegalStateException("clusters warmed by timeout, not by their EDS response");
+            }
             long h1 = heapAfterGc();
 
             server.send(response(EDS, "2", allAssignments(8080)));
