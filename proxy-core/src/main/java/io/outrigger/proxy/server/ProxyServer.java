@@ -13,7 +13,10 @@ import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.tls.TlsRuntime;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.tls.context.TlsOptions;
+import io.outrigger.tls.context.TlsProviders;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
@@ -70,6 +73,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private AdminServer admin;
     private ConfigApplier applier;
     private CompletableFuture<Void> draining;
+    private volatile TlsOptions tlsOptions = TlsOptions.defaults();
+    private volatile TlsRuntime tls;
 
     public ProxyServer(ServerOptions options, Transport transport) {
         this.options = Objects.requireNonNull(options, "options");
@@ -109,9 +114,13 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options, transport.nativeSockets());
+        Built built = build(snapshot, stats, options, transport.nativeSockets(), tlsOptions);
         ClusterManager cm = built.clusters();
         List<ListenerRuntime> listeners = built.listeners();
+        tls = built.tls();
+        if (tls.inUse() && !TlsProviders.isNative()) {
+            LOG.warn("TLS runs on the JDK provider: {}", TlsProviders.description());
+        }
         clusters = cm;
         boolean ok = false;
         try {
@@ -128,9 +137,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
                     options.random(), options.nanoClock(), sessions));
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator(),
                     installer);
-            applier = new ConfigApplier(options, stats, transport.nativeSockets(), binder, control,
+            applier = new ConfigApplier(options, stats, transport.nativeSockets(), tlsOptions, binder, control,
                     listenerChannels);
-            applier.start(snapshot, cm, listeners);
+            applier.start(snapshot, cm, listeners, built.tls());
             if (initialized == null) {
                 state = State.LIVE;
             } else {
@@ -146,7 +155,23 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
     }
 
-    private record Built(ClusterManager clusters, List<ListenerRuntime> listeners) {
+    /**
+     * Sets how TLS runs (provider, clock, how long before a certificate expires its connections are
+     * finished); before {@link #start}. Metrics are bound per listener and cluster by the server.
+     */
+    public void tlsOptions(TlsOptions options) {
+        this.tlsOptions = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * The TLS of the running configuration (secrets, contexts), or {@code null} before start. An
+     * update that keeps the secrets keeps it; one that changes them replaces it.
+     */
+    public TlsRuntime tls() {
+        return tls;
+    }
+
+    private record Built(ClusterManager clusters, List<ListenerRuntime> listeners, TlsRuntime tls) {
     }
 
     /** What {@link #apply} did: whether anything changed, and the resources rejected (each kept its previous version). */
@@ -182,6 +207,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         ConfigApplier.Result r = applier.apply(next);
         if (r.changed()) {
             clusters = applier.clusters();
+            tls = applier.tls();
             snapshot = next;
         }
         return new UpdateResult(r.changed(), r.problems());
@@ -194,8 +220,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
     }
 
-    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean originalDst)
-            throws ConfigException {
+    private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, boolean nativeTransport,
+                               TlsOptions tlsOptions) throws ConfigException {
         ClusterManager cm;
         try {
             cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
@@ -203,11 +229,15 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             throw new ConfigException(List.of(new ConfigProblem(snapshot.source(), "Cluster", "", "", e.getMessage())));
         }
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, originalDst, problems);
+        TlsRuntime tls = new TlsRuntime(snapshot, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(snapshot, cm, tls, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, nativeTransport, tls, problems);
         if (!problems.isEmpty()) {
+            tls.close();
+            cm.close();
             throw new ConfigException(problems);
         }
-        return new Built(cm, listeners);
+        return new Built(cm, listeners, tls);
     }
 
     /**
@@ -218,7 +248,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      */
     public static void check(ConfigSnapshot snapshot, ServerOptions options, Transport transport)
             throws ConfigException {
-        build(snapshot, new Stats(), options, transport.nativeSockets()).clusters().close();
+        Built built = build(snapshot, new Stats(), options, transport.nativeSockets(), TlsOptions.defaults());
+        built.clusters().close();
+        built.tls().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -304,6 +336,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         if (clusters != null) {
             clusters.close();
         }
+        if (tls != null) {
+            tls.close();
+        }
         if (control != null) {
             control.shutdownNow();
         }
@@ -332,6 +367,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         info.put("uptime_current_epoch", uptime.toSeconds() + "s");
         info.put("uptime_all_epochs", uptime.toSeconds() + "s");
         info.put("transport", transport.name());
+        info.put("tls_provider", tlsOptions.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+                ? TlsProviders.description() : "JDK " + Runtime.version()
+                + (TlsProviders.isNative() ? " (chosen by configuration)" : " (fallback: " + TlsProviders.fallbackCause()
+                .map(Throwable::toString).orElse("unknown") + ")"));
         info.put("concurrency", options.concurrency());
         Map<String, Object> cli = new LinkedHashMap<>(options.commandLine());
         cli.putIfAbsent("concurrency", options.concurrency());

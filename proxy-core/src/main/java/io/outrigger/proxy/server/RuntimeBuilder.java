@@ -1,24 +1,33 @@
 package io.outrigger.proxy.server;
 
 import io.outrigger.proxy.cluster.ClusterManager;
+import io.outrigger.proxy.cluster.ClusterRuntime;
+import io.outrigger.proxy.listener.ChainRuntime;
 import io.outrigger.proxy.listener.FilterChainSelector;
 import io.outrigger.proxy.listener.ListenerRuntime;
+import io.outrigger.proxy.rbac.RbacFilter;
 import io.outrigger.proxy.stats.ListenerStats;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import io.outrigger.proxy.tcp.TcpProxyRoute;
+import io.outrigger.proxy.tls.DownstreamTls;
+import io.outrigger.proxy.tls.TlsRuntime;
+import io.outrigger.proxy.tls.UpstreamTls;
+import io.outrigger.xds.snapshot.ClusterSpec;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
 import io.outrigger.xds.snapshot.FilterChainSpec;
 import io.outrigger.xds.snapshot.ListenerFilterSpec;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.NetworkFilterSpec;
+import io.outrigger.xds.snapshot.RbacSpec;
 import io.outrigger.xds.snapshot.TcpProxySpec;
 import io.outrigger.xds.snapshot.WeightedClusterSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds the listeners' runtime from a validated snapshot and binds their stats once. Whatever
@@ -32,11 +41,13 @@ final class RuntimeBuilder {
     /**
      * @param nativeTransport the transport is epoll or io_uring, which can read SO_ORIGINAL_DST and
      *                        set IP_TRANSPARENT (NIO can do neither)
+     * @param tls the configuration's TLS: each TLS chain takes its live context from it
      * @param problems receives one problem per unsupported feature; when it is not empty on return
      *                 the result must not be used
      */
     static List<ListenerRuntime> listeners(ConfigSnapshot snapshot, ClusterManager clusters, Stats stats,
-                                           boolean nativeTransport, List<ConfigProblem> problems) {
+                                           boolean nativeTransport, TlsRuntime tls,
+                                           List<ConfigProblem> problems) {
         Map<String, TcpProxyStats> tcpStats = new HashMap<>();
         Map<String, ListenerStats> listenerStats = new HashMap<>();
         List<ListenerRuntime> out = new ArrayList<>();
@@ -49,7 +60,8 @@ final class RuntimeBuilder {
                 if (f.kind() == ListenerFilterSpec.Kind.ORIGINAL_DST && !nativeTransport) {
                     problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
                             + f.name() + " needs the epoll or io_uring transport (SO_ORIGINAL_DST), and this process runs NIO"));
-                } else if (f.kind() != ListenerFilterSpec.Kind.ORIGINAL_DST) {
+                } else if (f.kind() != ListenerFilterSpec.Kind.ORIGINAL_DST
+                        && f.kind() != ListenerFilterSpec.Kind.TLS_INSPECTOR) {
                     problems.add(problem(snapshot, l, field(at, "listener_filters[" + j + "]"), "listener filter "
                             + f.name() + " (" + f.kind() + ") is not supported by the data path yet"));
                 }
@@ -63,18 +75,18 @@ final class RuntimeBuilder {
                 problems.add(problem(snapshot, l, field(at, "transparent"),
                         "true needs the epoll or io_uring transport (IP_TRANSPARENT), and this process runs NIO"));
             }
-            List<FilterChainSelector.Candidate<TcpProxyRoute>> candidates = new ArrayList<>();
+            List<FilterChainSelector.Candidate<ChainRuntime>> candidates = new ArrayList<>();
             for (int j = 0; j < l.filterChains().size(); j++) {
                 FilterChainSpec chain = l.filterChains().get(j);
-                TcpProxyRoute route = route(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
-                        tcpStats, problems);
-                if (route != null) {
-                    candidates.add(new FilterChainSelector.Candidate<>(chain.match(), route));
+                ChainRuntime runtime = chain(snapshot, l, chain, field(at, "filter_chains[" + j + "]"), clusters, stats,
+                        tcpStats, tls, problems);
+                if (runtime != null) {
+                    candidates.add(new FilterChainSelector.Candidate<>(chain.match(), runtime));
                 }
             }
-            TcpProxyRoute defaultRoute = l.defaultFilterChain() == null ? null
-                    : route(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
-                    tcpStats, problems);
+            ChainRuntime defaultRoute = l.defaultFilterChain() == null ? null
+                    : chain(snapshot, l, l.defaultFilterChain(), field(at, "default_filter_chain"), clusters, stats,
+                    tcpStats, tls, problems);
             if (problems.size() > before) {
                 continue;
             }
@@ -85,25 +97,69 @@ final class RuntimeBuilder {
         return out;
     }
 
-    private static TcpProxyRoute route(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
-                                       ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
-                                       List<ConfigProblem> problems) {
-        if (chain.filters().size() != 1) {
-            problems.add(problem(snapshot, l, field(at, "filters"), chain.filters().size()
-                    + " network filters (expected: exactly one, a tcp_proxy; filter stacks are not supported yet)"));
-            return null;
-        }
-        NetworkFilterSpec filter = chain.filters().getFirst();
-        return switch (filter) {
-            case TcpProxySpec tcp -> {
-                List<TcpProxyRoute.Weighted> weighted = new ArrayList<>();
-                for (WeightedClusterSpec w : tcp.clusters()) {
-                    weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
+    /** A chain: its TLS (if any), its RBAC filter (if any) and its tcp_proxy. */
+    private static ChainRuntime chain(ConfigSnapshot snapshot, ListenerSpec l, FilterChainSpec chain, String at,
+                                      ClusterManager clusters, Stats stats, Map<String, TcpProxyStats> tcpStats,
+                                      TlsRuntime tls, List<ConfigProblem> problems) {
+        int before = problems.size();
+        RbacFilter rbac = null;
+        TcpProxyRoute route = null;
+        for (int i = 0; i < chain.filters().size(); i++) {
+            NetworkFilterSpec filter = chain.filters().get(i);
+            String fp = field(at, "filters[" + i + "]");
+            switch (filter) {
+                case RbacSpec r -> {
+                    if (rbac != null) {
+                        problems.add(problem(snapshot, l, fp, "a second network rbac filter (expected: at most one per chain)"));
+                    }
+                    rbac = new RbacFilter(r, stats);
                 }
-                TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
-                yield new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                case TcpProxySpec tcp -> {
+                    List<TcpProxyRoute.Weighted> weighted = new ArrayList<>();
+                    for (WeightedClusterSpec w : tcp.clusters()) {
+                        weighted.add(new TcpProxyRoute.Weighted(w.name(), clusters.get(w.name()), w.weight()));
+                    }
+                    TcpProxyStats ts = tcpStats.computeIfAbsent(tcp.statPrefix(), p -> TcpProxyStats.bind(stats, p));
+                    route = new TcpProxyRoute(tcp.statPrefix(), ts, weighted, tcp.idleTimeout());
+                }
             }
-        };
+        }
+        if (route == null) {
+            problems.add(problem(snapshot, l, field(at, "filters"), "no tcp_proxy (expected: a terminal tcp_proxy)"));
+        }
+        DownstreamTls downstreamTls = null;
+        if (chain.tls() != null) {
+            String tp = field(at, "transport_socket.typed_config");
+            downstreamTls = tls.downstream(l.address().address(), l.address().port(), chain.tls(),
+                    m -> problems.add(problem(snapshot, l, tp, m)));
+        }
+        return problems.size() > before ? null : new ChainRuntime(chain.name(), downstreamTls, rbac, route);
+    }
+
+    /**
+     * Gives every TLS cluster its transport socket; a cluster whose TLS cannot be built is a problem.
+     */
+    static void clusterTls(ConfigSnapshot snapshot, ClusterManager clusters, TlsRuntime tls, List<ConfigProblem> problems) {
+        for (int i = 0; i < snapshot.clusters().size(); i++) {
+            String name = snapshot.clusters().get(i).name();
+            ClusterRuntime runtime = clusters.get(name);
+            if (runtime == null) {
+                continue; // rejected without a previous version (already reported)
+            }
+            // The runtime's own spec: a rejected cluster keeps its previous version, and that version's TLS.
+            ClusterSpec c = runtime.spec();
+            if (c.tls() == null) {
+                runtime.transportSocket(null);
+                continue;
+            }
+            String at = ("static".equals(snapshot.versionInfo()) ? "static_resources.clusters[" + i + "]." : "")
+                    + "transport_socket.typed_config";
+            UpstreamTls u = tls.upstream(name, c.tls(),
+                    m -> problems.add(new ConfigProblem(snapshot.source(), "Cluster", name, at, m)));
+            // A TLS cluster whose TLS cannot be built must never fall back to plaintext: its connections fail.
+            runtime.transportSocket(u != null ? u : (ch, host) -> ch.eventLoop().newFailedFuture(
+                    new SSLException("cluster " + name + ": its TLS context could not be built")));
+        }
     }
 
     private static String field(String at, String rest) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outrigger.proxy.stats.ListenerStats;
 import io.outrigger.proxy.stats.Stats;
-import io.outrigger.proxy.tcp.TcpProxyRoute;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.SocketAddressSpec;
 import java.net.InetAddress;
@@ -29,7 +28,7 @@ class ListenerHandoffTest {
         ListenerSpec spec = new ListenerSpec(name, new SocketAddressSpec(ip, port), bindToPort, false, List.of(),
                 List.of(), null);
         return new ListenerRuntime(spec, ListenerStats.bind(STATS, ip, port),
-                new FilterChainSelector<TcpProxyRoute>(List.of(), null));
+                new FilterChainSelector<ChainRuntime>(List.of(), null));
     }
 
     private static InetSocketAddress dst(String ip, int port) {

@@ -10,9 +10,11 @@ import java.util.Objects;
  *                       one while warming; for ORIGINAL_DST empty
  * @param upstreamBind {@code upstream_bind_config}, or {@code null} when unset (the kernel picks
  *                     the source address)
+ * @param tls the {@code UpstreamTlsContext} when connections to the hosts originate TLS, {@code null} for
+ *            raw_buffer
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
-                          LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
+                          LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind, UpstreamTlsSpec tls) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -27,14 +29,26 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
         Objects.requireNonNull(loadAssignment, "loadAssignment");
     }
 
-    /** A cluster without {@code upstream_bind_config}. */
+    /** A plaintext (raw_buffer) cluster without {@code upstream_bind_config}. */
     public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                        LoadAssignmentSpec loadAssignment) {
-        this(name, type, connectTimeout, lbPolicy, loadAssignment, null);
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, (UpstreamBindSpec) null, null);
+    }
+
+    /** A plaintext (raw_buffer) cluster. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, null);
+    }
+
+    /** A cluster without {@code upstream_bind_config}. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamTlsSpec tls) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null, tls);
     }
 
     /** This cluster with another load assignment (an EDS update), everything else kept. */
     public ClusterSpec withLoadAssignment(LoadAssignmentSpec assignment) {
-        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind);
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind, tls);
     }
 }

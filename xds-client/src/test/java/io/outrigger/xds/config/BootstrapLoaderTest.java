@@ -542,7 +542,7 @@ class BootstrapLoaderTest {
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.toString()).isEqualTo(dir.resolve("bootstrap.yaml") + ": Cluster \"c\": static_resources.clusters[0].outlier_detection: "
                     + "unsupported field of Cluster (Outrigger implements: connect_timeout, eds_cluster_config, lb_policy, "
-                    + "load_assignment, load_balancing_policy, name, type, upstream_bind_config)");
+                    + "load_assignment, load_balancing_policy, name, transport_socket, type, upstream_bind_config)");
         });
     }
 
