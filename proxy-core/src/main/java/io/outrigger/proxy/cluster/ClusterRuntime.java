@@ -39,6 +39,7 @@ public final class ClusterRuntime {
     private final InetSocketAddress bindSourceV4;
     private final InetSocketAddress bindSourceV6;
     private volatile HostSet hostSet;
+    private volatile UpstreamTransportSocket transportSocket;
 
     /**
      * @param initial the membership from the configuration itself (STATIC, EDS), not counted as an
@@ -142,6 +143,19 @@ public final class ClusterRuntime {
     /** The connect timeout as Netty's {@code CONNECT_TIMEOUT_MILLIS} wants it (at least 1 ms). */
     public int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    /** The cluster's TLS, or {@code null} for raw_buffer; read once per upstream connection. */
+    public UpstreamTransportSocket transportSocket() {
+        return transportSocket;
+    }
+
+    /**
+     * Sets the cluster's transport socket, on the control thread: before any listener that uses
+     * this runtime is published, or (new secrets, same cluster) for the connections made from then on.
+     */
+    public void transportSocket(UpstreamTransportSocket socket) {
+        this.transportSocket = socket;
     }
 
     /** Whether this is an ORIGINAL_DST cluster: connections go to their own original destination. */

@@ -231,6 +231,11 @@ final class Exchange implements UpstreamCallbacks {
             localReply(f.clusterHeader() != null && clusterName == null ? 404 : 503, null, ResponseFlags.NC, "cluster_not_found");
             return;
         }
+        if (runtime.transportSocket() != null) {
+            // The upstream pools speak cleartext only: a TLS cluster is refused rather than sent plaintext.
+            localReply(503, null, ResponseFlags.UF, "upstream_tls_not_supported_for_http");
+            return;
+        }
         cluster = pools.cluster();
         retry = f.retryPolicy() == null ? null : new RetryRules(f.retryPolicy());
         UpstreamHttpSpec.Protocol p = cluster.spec().protocol();

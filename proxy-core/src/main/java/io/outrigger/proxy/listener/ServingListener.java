@@ -17,6 +17,7 @@ final class ServingListener {
     private final boolean restoresOriginalDst;
     private final boolean handsOff;
     private final boolean transparent;
+    private final boolean inspectsTls;
     private final ChannelGroup connections;
 
     /** @param connections the listener's open connections, or {@code null} when nobody needs them */
@@ -30,6 +31,7 @@ final class ServingListener {
         this.restoresOriginalDst = runtime.spec().restoresOriginalDst();
         this.handsOff = runtime.spec().useOriginalDst();
         this.transparent = runtime.spec().transparent();
+        this.inspectsTls = runtime.tlsInspector();
     }
 
     ListenerRuntime runtime() {
@@ -53,6 +55,11 @@ final class ServingListener {
     /** {@code use_original_dst}: hands connections over to the listener of their original destination. */
     boolean handsOff() {
         return handsOff;
+    }
+
+    /** {@code tls_inspector} listener filter: the chain is chosen once the first bytes tell TLS (SNI, ALPN) from plaintext. */
+    boolean inspectsTls() {
+        return inspectsTls;
     }
 
     /** {@code transparent}: TPROXY delivers connections with their original destination as local address. */

@@ -12,6 +12,8 @@ import io.outrigger.proxy.listener.ListenerHandoff;
 import io.outrigger.proxy.listener.ListenerRuntime;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.tls.TlsRuntime;
+import io.outrigger.tls.context.TlsOptions;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
 import io.outrigger.xds.snapshot.ListenerSpec;
@@ -40,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * ({@link HttpContext#update}: pools, circuit breakers and outlier detection stay with a cluster
  * that is unchanged or whose endpoints alone changed).
  *
+ * <p>TLS: while the secrets stay the same, the {@link TlsRuntime} stays, and so do the live
+ * contexts of listeners and clusters whose TLS did not change (open and new connections share
+ * them). New secrets build a new one; the previous one is closed once the update is published
+ * (open connections keep the engines they were made with). Every cluster gets its transport
+ * socket before any listener that reaches it is published, and a TLS cluster whose context cannot
+ * be built fails its connections: it never falls back to plaintext.
+ *
  * <p>Failures are per resource: a cluster or listener that cannot be built (or a listener that
  * cannot bind) is reported and keeps its previous version, if it had one; the rest applies. A
  * tcp_proxy naming a cluster that is absent is not a failure: as in Envoy, its connections count
@@ -67,6 +76,7 @@ final class ConfigApplier {
     private final ServerOptions options;
     private final Stats stats;
     private final boolean originalDstSupported;
+    private final TlsOptions tlsOptions;
     private final ListenerBinder binder;
     private final ScheduledExecutorService control;
     private final Map<String, Channel> listenerChannels;
@@ -83,6 +93,7 @@ final class ConfigApplier {
     private final LongAdder listenerCreateFailure = new LongAdder();
     private volatile int activeCount;
     private volatile ClusterManager clusters;
+    private volatile TlsRuntime tls;
     private ConfigSnapshot snapshot;
 
     /**
@@ -91,12 +102,13 @@ final class ConfigApplier {
      * @param http             what the http_connection_manager filter chains share; updated with
      *                         each new set of clusters
      */
-    ConfigApplier(ServerOptions options, Stats stats, boolean originalDstSupported, ListenerBinder binder,
-                  ScheduledExecutorService control, Map<String, Channel> listenerChannels,
+    ConfigApplier(ServerOptions options, Stats stats, boolean originalDstSupported, TlsOptions tlsOptions,
+                  ListenerBinder binder, ScheduledExecutorService control, Map<String, Channel> listenerChannels,
                   TcpProxyInstaller tcpInstaller, HttpContext http) {
         this.options = Objects.requireNonNull(options, "options");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.originalDstSupported = originalDstSupported;
+        this.tlsOptions = Objects.requireNonNull(tlsOptions, "tlsOptions");
         this.binder = Objects.requireNonNull(binder, "binder");
         this.control = Objects.requireNonNull(control, "control");
         this.listenerChannels = Objects.requireNonNull(listenerChannels, "listenerChannels");
@@ -122,8 +134,10 @@ final class ConfigApplier {
      * Binds the first configuration's listeners (startup): all or nothing, the caller stops the
      * server when this throws.
      */
-    void start(ConfigSnapshot first, ClusterManager cm, List<ListenerRuntime> listeners) throws ListenerBindException {
+    void start(ConfigSnapshot first, ClusterManager cm, List<ListenerRuntime> listeners, TlsRuntime firstTls)
+            throws ListenerBindException {
         clusters = cm;
+        tls = Objects.requireNonNull(firstTls, "firstTls");
         snapshot = first;
         Map<String, ChannelGroup> groups = new HashMap<>();
         for (ListenerRuntime l : listeners) {
@@ -147,6 +161,11 @@ final class ConfigApplier {
         return clusters;
     }
 
+    /** The TLS of the configuration in force. */
+    TlsRuntime tls() {
+        return tls;
+    }
+
     /** Applies {@code next}; see the class comment for what changes and what keeps working. */
     Result apply(ConfigSnapshot next) {
         Objects.requireNonNull(next, "next");
@@ -163,14 +182,23 @@ final class ConfigApplier {
         clusterProblems.forEach((name, message) ->
                 problems.add(new ConfigProblem(next.source(), "Cluster", name, "", message)));
         countClusterChanges(previousClusters, cm);
-        // HTTP routes resolve clusters by name, per request: the pools follow the new clusters now.
-        // A replaced cluster's successor serves its predecessor's hosts until publishMemberships().
+
+        // 2. TLS: the same runtime while the secrets are the same (its contexts are reused per
+        //    listener/cluster and spec). Clusters get their transport sockets before any listener
+        //    that reaches them is published.
+        TlsRuntime previousTls = tls;
+        TlsRuntime nextTls = next.secrets().equals(snapshot.secrets()) ? previousTls
+                : new TlsRuntime(next, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(next, cm, nextTls, problems);
+        // HTTP routes resolve clusters by name, per request: the pools follow the new clusters now,
+        // once they have their transport sockets. A replaced cluster's successor serves its
+        // predecessor's hosts until publishMemberships().
         http.update(cm);
 
-        // 2. Listeners, built against the new clusters (a tcp_proxy resolves its clusters once, here).
-        Map<String, ListenerRuntime> desired = listeners(next, cm, problems);
+        // 3. Listeners, built against the new clusters (a tcp_proxy resolves its clusters once, here).
+        Map<String, ListenerRuntime> desired = listeners(next, cm, nextTls, problems);
 
-        // 3. Bind what is new or moved, against a table that already holds it.
+        // 4. Bind what is new or moved, against a table that already holds it.
         Map<String, Active> nextActive = new LinkedHashMap<>();
         Map<String, ChannelGroup> groups = new HashMap<>();
         List<ListenerRuntime> toBind = new ArrayList<>();
@@ -196,7 +224,7 @@ final class ConfigApplier {
                     problems.add(new ConfigProblem(next.source(), "Listener", r.name(), "address", e.getMessage()));
                     Active prev = active.get(r.name());
                     if (prev != null) {
-                        nextActive.put(r.name(), rebuiltOrPrevious(prev, cm, next));
+                        nextActive.put(r.name(), rebuiltOrPrevious(prev, cm, nextTls, next));
                         groups.put(r.name(), prev.connections());
                     }
                     continue;
@@ -213,7 +241,7 @@ final class ConfigApplier {
             }
         }
 
-        // 4. Publish: connections accepted from now on see the new listeners and clusters.
+        // 5. Publish: connections accepted from now on see the new listeners and clusters.
         List<ListenerRuntime> runtimes = new ArrayList<>();
         for (Active a : ordered.values()) {
             runtimes.add(a.runtime());
@@ -221,8 +249,9 @@ final class ConfigApplier {
         binder.publish(ListenerHandoff.of(runtimes, name -> ordered.get(name).connections()));
         clusters = cm;
         cm.publishMemberships();
+        tls = nextTls;
 
-        // 5. Retire: sockets no longer in force stop accepting; their connections drain.
+        // 6. Retire: sockets no longer in force stop accepting; their connections drain.
         for (Map.Entry<String, Active> e : active.entrySet()) {
             Active prev = e.getValue();
             Active now = ordered.get(e.getKey());
@@ -248,6 +277,10 @@ final class ConfigApplier {
         active.putAll(ordered);
         activeCount = active.size();
         snapshot = next;
+        if (nextTls != previousTls) {
+            // Open connections keep the engines they were made with; only the watchers stop.
+            previousTls.close();
+        }
         LOG.info("applied configuration version {}: {} listener(s), {} cluster(s){}", next.versionInfo(),
                 ordered.size(), cm.all().size(), problems.isEmpty() ? "" : ", " + problems.size() + " rejected");
         for (ConfigProblem p : problems) {
@@ -260,10 +293,11 @@ final class ConfigApplier {
      * The listeners of {@code next} that build, by name in declaration order; a listener that does
      * not build keeps its previous version (rebuilt against the new clusters) when it had one.
      */
-    private Map<String, ListenerRuntime> listeners(ConfigSnapshot next, ClusterManager cm, List<ConfigProblem> problems) {
+    private Map<String, ListenerRuntime> listeners(ConfigSnapshot next, ClusterManager cm, TlsRuntime nextTls,
+                                                   List<ConfigProblem> problems) {
         List<ConfigProblem> listenerProblems = new ArrayList<>();
-        List<ListenerRuntime> built = RuntimeBuilder.listeners(next, cm, stats, originalDstSupported, listenerProblems,
-                tcpInstaller, http);
+        List<ListenerRuntime> built = RuntimeBuilder.listeners(next, cm, stats, originalDstSupported, nextTls,
+                listenerProblems, tcpInstaller, http);
         problems.addAll(listenerProblems);
         Map<String, ListenerRuntime> byName = new HashMap<>();
         for (ListenerRuntime r : built) {
@@ -274,7 +308,11 @@ final class ConfigApplier {
             ListenerRuntime r = byName.get(spec.name());
             if (r == null) {
                 Active prev = active.get(spec.name());
-                r = prev == null ? null : rebuild(prev.runtime().spec(), next, cm);
+                if (prev != null) {
+                    ListenerRuntime rebuilt = rebuild(prev.runtime().spec(), next, cm, nextTls);
+                    // Should the previous spec no longer build (new secrets), it keeps serving as it was.
+                    r = rebuilt != null ? rebuilt : prev.runtime();
+                }
             }
             if (r != null) {
                 desired.put(spec.name(), r);
@@ -283,17 +321,17 @@ final class ConfigApplier {
         return desired;
     }
 
-    private Active rebuiltOrPrevious(Active prev, ClusterManager cm, ConfigSnapshot next) {
-        ListenerRuntime r = rebuild(prev.runtime().spec(), next, cm);
+    private Active rebuiltOrPrevious(Active prev, ClusterManager cm, TlsRuntime nextTls, ConfigSnapshot next) {
+        ListenerRuntime r = rebuild(prev.runtime().spec(), next, cm, nextTls);
         return new Active(r != null ? r : prev.runtime(), prev.channel(), prev.connections());
     }
 
     /** A listener's previous spec built against the new clusters; it built before, so it builds again. */
-    private ListenerRuntime rebuild(ListenerSpec spec, ConfigSnapshot next, ClusterManager cm) {
+    private ListenerRuntime rebuild(ListenerSpec spec, ConfigSnapshot next, ClusterManager cm, TlsRuntime nextTls) {
         ConfigSnapshot one = new ConfigSnapshot(next.node(), next.admin(), List.of(spec), List.of(),
-                next.versionInfo(), next.source());
+                next.versionInfo(), next.source(), next.secrets());
         List<ConfigProblem> ignored = new ArrayList<>();
-        List<ListenerRuntime> r = RuntimeBuilder.listeners(one, cm, stats, originalDstSupported, ignored,
+        List<ListenerRuntime> r = RuntimeBuilder.listeners(one, cm, stats, originalDstSupported, nextTls, ignored,
                 tcpInstaller, http);
         return r.isEmpty() ? null : r.getFirst();
     }
@@ -364,7 +402,8 @@ final class ConfigApplier {
 
     /** Equal resources: only the version or the source differ, so there is nothing to do. */
     static boolean sameContent(ConfigSnapshot a, ConfigSnapshot b) {
-        return a.listeners().equals(b.listeners()) && a.clusters().equals(b.clusters()) && a.node().equals(b.node());
+        return a.listeners().equals(b.listeners()) && a.clusters().equals(b.clusters()) && a.node().equals(b.node())
+                && a.secrets().equals(b.secrets());
     }
 
     private static ChannelGroup newGroup(String listener) {

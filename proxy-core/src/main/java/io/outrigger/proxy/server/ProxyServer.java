@@ -14,7 +14,10 @@ import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.tls.TlsRuntime;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.tls.context.TlsOptions;
+import io.outrigger.tls.context.TlsProviders;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
@@ -74,6 +77,8 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private AdminServer admin;
     private ConfigApplier applier;
     private CompletableFuture<Void> draining;
+    private volatile TlsOptions tlsOptions = TlsOptions.defaults();
+    private volatile TlsRuntime tls;
 
     public ProxyServer(ServerOptions options, Transport transport) {
         this.options = Objects.requireNonNull(options, "options");
@@ -115,10 +120,14 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options, transport, installer);
+        Built built = build(snapshot, stats, options, transport, installer, tlsOptions);
         ClusterManager cm = built.clusters();
         http = built.http();
         List<ListenerRuntime> listeners = built.listeners();
+        tls = built.tls();
+        if (tls.inUse() && !TlsProviders.isNative()) {
+            LOG.warn("TLS runs on the JDK provider: {}", TlsProviders.description());
+        }
         clusters = cm;
         boolean ok = false;
         try {
@@ -132,9 +141,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             admin = AdminServer.bind(snapshot.admin().address(), adminGroup, transport.serverChannelClass(), this);
             cm.startDns(control, options.dnsRefreshRate());
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator());
-            applier = new ConfigApplier(options, stats, transport.nativeSockets(), binder, control,
+            applier = new ConfigApplier(options, stats, transport.nativeSockets(), tlsOptions, binder, control,
                     listenerChannels, installer, http);
-            applier.start(snapshot, cm, listeners);
+            applier.start(snapshot, cm, listeners, built.tls());
             if (initialized == null) {
                 state = State.LIVE;
             } else {
@@ -150,7 +159,23 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
     }
 
-    private record Built(ClusterManager clusters, HttpContext http, List<ListenerRuntime> listeners) {
+    /**
+     * Sets how TLS runs (provider, clock, how long before a certificate expires its connections are
+     * finished); before {@link #start}. Metrics are bound per listener and cluster by the server.
+     */
+    public void tlsOptions(TlsOptions options) {
+        this.tlsOptions = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * The TLS of the running configuration (secrets, contexts), or {@code null} before start. An
+     * update that keeps the secrets keeps it; one that changes them replaces it.
+     */
+    public TlsRuntime tls() {
+        return tls;
+    }
+
+    private record Built(ClusterManager clusters, HttpContext http, List<ListenerRuntime> listeners, TlsRuntime tls) {
     }
 
     /** What {@link #apply} did: whether anything changed, and the resources rejected (each kept its previous version). */
@@ -186,6 +211,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         ConfigApplier.Result r = applier.apply(next);
         if (r.changed()) {
             clusters = applier.clusters();
+            tls = applier.tls();
             snapshot = next;
         }
         return new UpdateResult(r.changed(), r.problems());
@@ -199,7 +225,7 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     }
 
     private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, Transport transport,
-                               TcpProxyInstaller installer) throws ConfigException {
+                               TcpProxyInstaller installer, TlsOptions tlsOptions) throws ConfigException {
         ClusterManager cm;
         try {
             cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
@@ -209,14 +235,17 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         HttpContext http = new HttpContext(cm, stats, transport.socketChannelClass(), options.random(),
                 options.nanoClock(), options.clock());
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, transport.nativeSockets(),
+        TlsRuntime tls = new TlsRuntime(snapshot, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(snapshot, cm, tls, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, transport.nativeSockets(), tls,
                 problems, installer, http);
         if (!problems.isEmpty()) {
             http.close();
+            tls.close();
             cm.close();
             throw new ConfigException(problems);
         }
-        return new Built(cm, http, listeners);
+        return new Built(cm, http, listeners, tls);
     }
 
     /**
@@ -229,9 +258,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             throws ConfigException {
         TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
                 options.random(), options.nanoClock(), new SessionRegistry()));
-        Built built = build(snapshot, new Stats(), options, transport, installer);
+        Built built = build(snapshot, new Stats(), options, transport, installer, TlsOptions.defaults());
         built.http().close();
         built.clusters().close();
+        built.tls().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -320,6 +350,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (tls != null) {
+            tls.close();
+        }
         if (control != null) {
             control.shutdownNow();
         }
@@ -348,6 +381,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         info.put("uptime_current_epoch", uptime.toSeconds() + "s");
         info.put("uptime_all_epochs", uptime.toSeconds() + "s");
         info.put("transport", transport.name());
+        info.put("tls_provider", tlsOptions.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+                ? TlsProviders.description() : "JDK " + Runtime.version()
+                + (TlsProviders.isNative() ? " (chosen by configuration)" : " (fallback: " + TlsProviders.fallbackCause()
+                .map(Throwable::toString).orElse("unknown") + ")"));
         info.put("concurrency", options.concurrency());
         Map<String, Object> cli = new LinkedHashMap<>(options.commandLine());
         cli.putIfAbsent("concurrency", options.concurrency());

@@ -104,6 +104,37 @@ public final class Stats {
         external.add(dottedName);
     }
 
+    /**
+     * Binds a network RBAC counter: {@code <stat_prefix>.rbac.<name>} (Envoy joins the prefix with a dot
+     * unless it ends with one), exported as {@code envoy_rbac_<name>{envoy_rbac_prefix="<stat_prefix>"}} the
+     * way Envoy's tag extraction names it.
+     */
+    public LongAdder rbacCounter(String statPrefix, String name) {
+        String prefix = statPrefix.endsWith(".") ? statPrefix.substring(0, statPrefix.length() - 1) : statPrefix;
+        return stat(prefix + ".rbac." + name, "envoy_rbac_" + name, Tags.of("envoy_rbac_prefix", prefix));
+    }
+
+    /**
+     * Binds a stat with an explicit dotted name and Prometheus name/tags, for stats whose Envoy name does not
+     * follow the one-tag scopes (TLS stats of a listener or cluster, certificate expiry). Counters whose
+     * Prometheus name ends in {@code _total} are exported as counters, others as gauges (see the class doc).
+     */
+    public synchronized LongAdder stat(String dottedName, String prometheusName, Tags tags) {
+        LongAdder existing = bound.get(dottedName);
+        if (existing != null) {
+            return existing;
+        }
+        LongAdder adder = new LongAdder();
+        if (prometheusName.endsWith("_total")) {
+            FunctionCounter.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        } else {
+            Gauge.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        }
+        entries.add(new Entry(dottedName, adder::sum));
+        bound.put(dottedName, adder);
+        return adder;
+    }
+
     /** The Prometheus text exposition ({@code /stats/prometheus}). */
     public String scrape() {
         return registry.scrape();

@@ -59,7 +59,8 @@ final class SnapshotAssembler {
         for (Active a : activeListeners.values()) {
             listeners.add((ListenerSpec) a.spec());
         }
-        return new ConfigSnapshot(statics.node(), statics.admin(), listeners, clusters, version, source);
+        // Static secrets (bootstrap) stay: dynamic listeners and clusters refer to them by name.
+        return new ConfigSnapshot(statics.node(), statics.admin(), listeners, clusters, version, source, statics.secrets());
     }
 
     /**
