@@ -121,7 +121,7 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     private static ClusterSpec withEndpoints(ClusterSpec c, LoadAssignmentSpec la) {
-        return new ClusterSpec(c.name(), c.type(), c.connectTimeout(), c.lbPolicy(), la);
+        return new ClusterSpec(c.name(), c.type(), c.connectTimeout(), c.lbPolicy(), la, c.tls());
     }
 
     private ClusterRuntime create(ClusterSpec spec) {
