@@ -4,10 +4,8 @@ import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Every listener of a configuration by address, for {@code use_original_dst}: a redirected
@@ -21,7 +19,6 @@ public final class ListenerTable {
     record Entry(ListenerRuntime runtime, ChannelFutureListener onClose) {
     }
 
-    private final Map<ListenerRuntime, Entry> byRuntime = new IdentityHashMap<>();
     private final Map<String, Entry> byName = new HashMap<>();
     private final Map<InetSocketAddress, Entry> exact = new HashMap<>();
     private final Map<Integer, Entry> wildcard = new HashMap<>();
@@ -32,7 +29,6 @@ public final class ListenerTable {
                 l.stats().downstreamCxActive().decrement();
                 l.stats().downstreamCxDestroy().increment();
             });
-            byRuntime.put(l, e);
             byName.put(l.name(), e);
             InetAddress ip = InetAddress.ofLiteral(l.spec().address().address());
             if (ip.isAnyLocalAddress()) {
@@ -41,10 +37,6 @@ public final class ListenerTable {
                 exact.putIfAbsent(new InetSocketAddress(ip, l.spec().address().port()), e);
             }
         }
-    }
-
-    Entry entry(ListenerRuntime listener) {
-        return Objects.requireNonNull(byRuntime.get(listener), "listener not in this table");
     }
 
     /** The listener with this name in this version of the configuration, or {@code null}. */

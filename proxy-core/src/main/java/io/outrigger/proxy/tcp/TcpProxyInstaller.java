@@ -37,8 +37,4 @@ public final class TcpProxyInstaller {
         downstream.pipeline().addLast("tcp_proxy", new RelayHandler(session, TcpSession.Side.DOWNSTREAM));
         session.start();
     }
-
-    public TcpProxyContext context() {
-        return context;
-    }
 }
