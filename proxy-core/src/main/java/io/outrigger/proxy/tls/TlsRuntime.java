@@ -33,9 +33,10 @@ import java.util.function.Consumer;
  * when the configuration is applied; every problem (an unreadable or garbage PEM file, an unknown secret, a
  * cipher the provider lacks) is reported with the resource and field it comes from, and nothing is served.
  *
- * <p>Secrets referenced by name are the bootstrap's {@code static_resources.secrets}; a reference with an
- * {@code sds_config} needs the SDS client, which is not wired yet. See {@link SecretFiles} for how
- * {@code trusted_ca} roots are attributed to trust domains.
+ * <p>Secrets referenced by name are the snapshot's: the bootstrap's {@code static_resources.secrets}, and SDS
+ * secrets the ADS client received (inline PEM, as Istio's agent and Kuma send them). A new secret value is a new
+ * snapshot, applied by a new runtime. See {@link SecretFiles} for how {@code trusted_ca} roots are attributed
+ * to trust domains.
  */
 public final class TlsRuntime implements AutoCloseable {
     private final ConfigSnapshot snapshot;
@@ -142,8 +143,8 @@ public final class TlsRuntime implements AutoCloseable {
             SecretSpec secret = snapshot.secret(ref.name());
             if (secret == null || secret.tlsCertificate() == null) {
                 p.add("common_tls_context.tls_certificate_sds_secret_configs[0]: secret \"" + ref.name() + "\" "
-                        + (ref.dynamic() ? "comes from SDS, which Outrigger does not fetch yet (expected: a static secret"
-                        + " of that name in static_resources.secrets)" : "has no tls_certificate"));
+                        + (ref.dynamic() ? "has not arrived by SDS (Outrigger fetches secrets over ADS only; expected: an"
+                        + " SDS secret over ADS, or a static secret of that name)" : "has no tls_certificate"));
                 return null;
             }
             return files.certificate(ref.name(), secret.tlsCertificate(),
@@ -162,8 +163,8 @@ public final class TlsRuntime implements AutoCloseable {
             SecretSpec secret = snapshot.secret(ref.name());
             if (secret == null || secret.validationContext() == null) {
                 p.add("common_tls_context.validation_context_sds_secret_config: secret \"" + ref.name() + "\" "
-                        + (ref.dynamic() ? "comes from SDS, which Outrigger does not fetch yet (expected: a static secret"
-                        + " of that name in static_resources.secrets)" : "has no validation_context"));
+                        + (ref.dynamic() ? "has not arrived by SDS (Outrigger fetches secrets over ADS only; expected: an"
+                        + " SDS secret over ADS, or a static secret of that name)" : "has no validation_context"));
                 return null;
             }
             roots = secret.validationContext();
