@@ -133,7 +133,9 @@ class XdsDrivenProxyTest {
                         List.of(ingress)));
 
                 proxy.xds.ready().get(60, TimeUnit.SECONDS);
-                assertThat(proxy.admin("/ready").statusCode()).isEqualTo(200);
+                // The client's readiness completes on the xDS thread; the server publishes LIVE right
+                // after it applies that snapshot, so /ready follows within moments, not atomically.
+                await().atMost(WAIT).until(() -> proxy.admin("/ready").statusCode() == 200);
                 assertThat(XdsProxy.echoes(proxy.listener("ingress"))).isTrue();
                 assertThat(backend.accepted()).isEqualTo(1);
             }
