@@ -7,12 +7,12 @@ import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.server.ProxyServer;
 import io.outrigger.proxy.server.ServerOptions;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.proxy.xds.XdsConnection;
+import io.outrigger.tls.context.TlsOptions;
 import io.outrigger.xds.config.BootstrapLoader;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
-import io.outrigger.xds.ads.AdsClient;
 import io.outrigger.xds.config.LoadedBootstrap;
-import io.outrigger.xds.config.XdsBootstrap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.Security;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "outrigger", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A sidecar proxy driven by the Envoy v3 API.",
-        // Subcommands: `ca` (the dev CA from tls/) is wired here by adding its class.
-        subcommands = {Main.Validate.class, InjectCommand.class, WaitCommand.class})
+        subcommands = {Main.Validate.class, CaCommands.class, InjectCommand.class, WaitCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -57,6 +57,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--drain-time-s", paramLabel = "SECONDS", defaultValue = "5",
             description = "How long open connections may finish on shutdown (default: ${DEFAULT-VALUE}).")
     private int drainTimeSeconds;
+
+    @Option(names = "--cert-expiry-margin-s", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Connections whose TLS certificate (ours or the peer's) expires within this margin are "
+                    + "finished gracefully before it does (default: ${DEFAULT-VALUE}; at least 10).")
+    private int certExpiryMarginSeconds;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -81,6 +86,11 @@ public final class Main implements Callable<Integer> {
         }
         if (drainTimeSeconds < 0) {
             err.println("outrigger: --drain-time-s: " + drainTimeSeconds + " (expected: >= 0)");
+            return 1;
+        }
+        if (certExpiryMarginSeconds < 10) {
+            err.println("outrigger: --cert-expiry-margin-s: " + certExpiryMarginSeconds
+                    + " (expected: >= 10, longer than the 5 s a connection may take to finish)");
             return 1;
         }
         if (concurrency != null && concurrency < 1) {
@@ -118,36 +128,34 @@ public final class Main implements Callable<Integer> {
         cli.put("concurrency", loops);
         cli.put("log_level", logLevel);
         cli.put("drain_time", drainTimeSeconds + "s");
+        cli.put("cert_expiry_margin", certExpiryMarginSeconds + "s");
         cli.put("mode", "Serve");
         ServerOptions options = ServerOptions.defaults(LbFactories.envoyDefaults(ServerOptions.THREAD_LOCAL_RANDOM,
                         Clock.systemUTC()))
                 .withConcurrency(loops).withDrainTime(Duration.ofSeconds(drainTimeSeconds)).withCommandLine(cli);
         ProxyServer server = new ProxyServer(options, Transport.detect());
-        AdsClient ads = null;
+        server.tlsOptions(TlsOptions.defaults().withExpiryWarning(Duration.ofSeconds(certExpiryMarginSeconds)));
+        Optional<XdsConnection> xds = Optional.empty();
         try {
-            // dynamic_resources with ads_config: the ADS client feeds every new snapshot to the server.
-            ads = XdsBootstrap.adsClient(loaded).map(b -> b.listener(server::apply).build()).orElse(null);
-            server.start(loaded.snapshot(), loaded::configDumpJson, ads == null ? null : ads.ready());
-            if (ads != null) {
-                ads.start();
-                server.terminated().thenRun(ads::close);
-            }
+            // dynamic_resources: the static resources serve at once, /ready waits for the first
+            // complete xDS configuration, and each later snapshot is applied as it comes.
+            xds = XdsConnection.create(loaded, server);
+            server.start(loaded.snapshot(), xds.map(x -> x.configDump(loaded)).orElse(loaded::configDumpJson),
+                    xds.map(XdsConnection::ready).orElse(null));
         } catch (ConfigException e) {
-            if (ads != null) {
-                ads.close();
-            }
+            xds.ifPresent(XdsConnection::close);
             printProblems(err, e);
             return 1;
         } catch (ListenerBindException e) {
-            if (ads != null) {
-                ads.close();
-            }
+            xds.ifPresent(XdsConnection::close);
             err.println(configPath + ": " + e.getMessage());
             err.flush();
             return 1;
         }
+        xds.ifPresent(XdsConnection::start);
         ShutdownSignals.onTerminate(server::drainAndStop);
         server.terminated().join();
+        xds.ifPresent(XdsConnection::close);
         return 0;
     }
 

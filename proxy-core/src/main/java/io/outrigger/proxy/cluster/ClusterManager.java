@@ -10,40 +10,41 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The clusters of the current configuration. STATIC and EDS clusters take their hosts from their
- * load assignment, DNS clusters are kept fresh by a {@link DnsRefresher} on the control thread,
- * ORIGINAL_DST clusters create a host per original destination while it is in use. Updates run on the control thread and publish an
- * immutable name map by reference; a connection reads the clusters it was routed to and keeps them.
+ * The clusters of one configuration, built on the control thread: STATIC and EDS clusters from
+ * their load assignment, DNS clusters kept fresh by a {@link DnsRefresher} on the DNS thread.
  */
 public final class ClusterManager implements AutoCloseable {
     /** Envoy's default {@code dns_refresh_rate}. */
     public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(5);
+
+    private final Map<String, ClusterRuntime> clusters;
     /** Envoy's default ORIGINAL_DST {@code cleanup_interval}. */
     public static final Duration ORIGINAL_DST_CLEANUP = Duration.ofSeconds(5);
 
-    private final Stats stats;
-    private final LoadBalancerFactory lbFactory;
-    private final MembershipAdapter.Resolver resolver;
-    private volatile Map<String, ClusterRuntime> clusters = Map.of();
-    private final Map<String, DnsRefresher> refreshers = new HashMap<>();
-    private ScheduledExecutorService executor;
-    private Duration refreshRate;
-    private ScheduledFuture<?> cleanup;
+    private static final Membership EMPTY = new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR);
 
-    private ClusterManager(Stats stats, LoadBalancerFactory lbFactory, MembershipAdapter.Resolver resolver) {
-        this.stats = Objects.requireNonNull(stats, "stats");
-        this.lbFactory = Objects.requireNonNull(lbFactory, "lbFactory");
-        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    private final List<DnsRefresher> refreshers;
+    private final List<ClusterRuntime> originalDst;
+    private ScheduledFuture<?> cleanup;
+    private List<Runnable> deferredMemberships = List.of();
+
+    private ClusterManager(Map<String, ClusterRuntime> clusters, List<DnsRefresher> refreshers,
+                           List<ClusterRuntime> originalDst) {
+        this.clusters = clusters;
+        this.refreshers = refreshers;
+        this.originalDst = originalDst;
     }
 
     /** The JDK resolver, used off the event loops only. */
@@ -52,103 +53,48 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     /**
-     * Builds every cluster and binds its stats. DNS clusters start empty: call {@link #startDns}
-     * and wait for it before reporting ready, as Envoy warms them first.
+     * Builds every cluster and binds its stats. DNS clusters start empty: call
+     * {@link #startDns} and wait for it before reporting ready, as Envoy warms them first.
+     *
      */
     public static ClusterManager build(List<ClusterSpec> specs, Stats stats, LoadBalancerFactory lbFactory,
                                        MembershipAdapter.Resolver resolver) {
-        ClusterManager m = new ClusterManager(stats, lbFactory, resolver);
-        m.update(specs);
-        return m;
+        Objects.requireNonNull(resolver, "resolver");
+        Map<String, ClusterRuntime> clusters = new LinkedHashMap<>();
+        List<DnsRefresher> refreshers = new ArrayList<>();
+        List<ClusterRuntime> originalDst = new ArrayList<>();
+        for (ClusterSpec spec : specs) {
+            // ORIGINAL_DST has no picker (lb_policy CLUSTER_PROVIDED): its balancer stays empty and unused.
+            LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
+                    ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
+            boolean fromSpec = spec.type() == ClusterSpec.DiscoveryType.STATIC
+                    || spec.type() == ClusterSpec.DiscoveryType.EDS;
+            // The configuration's own hosts are the initial membership, not an update (update_success stays 0).
+            ClusterRuntime runtime = new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory,
+                    fromSpec ? MembershipAdapter.fromAssignment(spec.loadAssignment()) : EMPTY);
+            switch (spec.type()) {
+                case STATIC, EDS -> { }
+                case STRICT_DNS, LOGICAL_DNS -> refreshers.add(new DnsRefresher(runtime, resolver));
+                case ORIGINAL_DST -> originalDst.add(runtime);
+            }
+            clusters.put(spec.name(), runtime);
+        }
+        return new ClusterManager(clusters, refreshers, originalDst);
     }
 
     /**
      * Resolves every DNS cluster once, on the caller's thread (the control thread during startup),
-     * then refreshes them every {@code refreshRate} on {@code executor}, which also forgets unused
-     * ORIGINAL_DST hosts. Clusters added later by {@link #update} are resolved as they arrive.
+     * then refreshes them every {@code refreshRate} on {@code dnsExecutor}, which also forgets
+     * unused ORIGINAL_DST hosts.
      */
-    public synchronized void startDns(ScheduledExecutorService executor, Duration refreshRate) {
-        this.executor = Objects.requireNonNull(executor, "executor");
-        this.refreshRate = Objects.requireNonNull(refreshRate, "refreshRate");
-        for (DnsRefresher r : refreshers.values()) {
+    public void startDns(ScheduledExecutorService dnsExecutor, Duration refreshRate) {
+        for (DnsRefresher r : refreshers) {
             r.refresh();
-            r.startAfterFirst(executor, refreshRate);
         }
-        long ms = ORIGINAL_DST_CLEANUP.toMillis();
-        cleanup = executor.scheduleWithFixedDelay(
-                () -> clusters.values().forEach(ClusterRuntime::cleanupOriginalDstHosts), ms, ms, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Moves to a new list of clusters, as a CDS/EDS update does: an unchanged cluster is kept as it
-     * is; a STATIC or EDS cluster whose only change is its load assignment keeps its runtime and
-     * publishes the new hosts (host stats and balancer state follow the hosts that stay); any other
-     * change replaces the cluster (stats continue under the same name); missing clusters go.
-     * Control thread only.
-     */
-    public synchronized void update(List<ClusterSpec> specs) {
-        Map<String, ClusterRuntime> next = new LinkedHashMap<>();
-        for (ClusterSpec spec : specs) {
-            ClusterRuntime old = clusters.get(spec.name());
-            if (old != null && old.spec().equals(spec)) {
-                next.put(spec.name(), old);
-            } else if (old != null && onlyEndpointsChanged(old.spec(), spec)) {
-                old.updateEndpoints(spec);
-                next.put(spec.name(), old);
-            } else {
-                next.put(spec.name(), create(spec));
-            }
+        for (DnsRefresher r : refreshers) {
+            r.startAfterFirst(dnsExecutor, refreshRate);
         }
-        for (String name : clusters.keySet()) {
-            if (!next.containsKey(name)) {
-                DnsRefresher r = refreshers.remove(name);
-                if (r != null) {
-                    r.stop();
-                }
-            }
-        }
-        clusters = java.util.Collections.unmodifiableMap(next);
-    }
-
-    private static boolean onlyEndpointsChanged(ClusterSpec a, ClusterSpec b) {
-        boolean membershipFromSpec = a.type() == ClusterSpec.DiscoveryType.STATIC
-                || a.type() == ClusterSpec.DiscoveryType.EDS;
-        return membershipFromSpec && a.type() == b.type() && a.lbPolicy() == b.lbPolicy()
-                && a.connectTimeout().equals(b.connectTimeout())
-                && !a.loadAssignment().equals(b.loadAssignment())
-                && a.withLoadAssignment(b.loadAssignment()).equals(b);
-    }
-
-    private ClusterRuntime create(ClusterSpec spec) {
-        DnsRefresher replaced = refreshers.remove(spec.name());
-        if (replaced != null) {
-            replaced.stop();
-        }
-        // ORIGINAL_DST has no picker (lb_policy CLUSTER_PROVIDED): its balancer stays empty and unused.
-        LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
-                ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
-        boolean fromSpec = spec.type() == ClusterSpec.DiscoveryType.STATIC || spec.type() == ClusterSpec.DiscoveryType.EDS;
-        ClusterRuntime runtime = new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory,
-                fromSpec ? MembershipAdapter.fromAssignment(spec.loadAssignment())
-                        : new Membership(List.of(), Membership.DEFAULT_OVERPROVISIONING_FACTOR));
-        switch (spec.type()) {
-            case STATIC, EDS -> {
-                // hosts come with the spec (and with each EDS update)
-            }
-            case STRICT_DNS, LOGICAL_DNS -> {
-                DnsRefresher r = new DnsRefresher(runtime, resolver);
-                refreshers.put(spec.name(), r);
-                if (executor != null) {
-                    // Warm it now (we are on the control thread), as Envoy warms a new cluster.
-                    r.refresh();
-                    r.startAfterFirst(executor, refreshRate);
-                }
-            }
-            case ORIGINAL_DST -> {
-                // hosts are created per original destination
-            }
-        }
-        return runtime;
+        scheduleCleanup(dnsExecutor);
     }
 
     /** The cluster with this name, or {@code null}. */
@@ -161,18 +107,147 @@ public final class ClusterManager implements AutoCloseable {
         return clusters.values();
     }
 
+    /**
+     * The clusters of a new configuration (a CDS or EDS update), built from these on the caller's
+     * thread, never an event loop. A cluster whose spec is unchanged is kept as it is (hosts, stats,
+     * DNS refresher). A changed one gets a new {@link ClusterRuntime} that keeps this one's load
+     * balancer and hosts when the policy stays, so per-host state survives for the hosts that
+     * remain; its new membership is published at once (EDS) or by its new DNS refresher. A removed
+     * one stops refreshing; connections open through it keep their hosts until they end.
+     *
+     * <p>This manager is spent afterwards: do not {@link #close} it, its refreshers may live on in
+     * the new one.
+     *
+     * @param problems receives, per cluster that cannot be built, its name and why; the previous
+     *                 version of such a cluster, if any, stays in the result (Envoy keeps the last
+     *                 good version of a rejected resource)
+     */
+    public ClusterManager update(List<ClusterSpec> specs, Stats stats, LoadBalancerFactory lbFactory,
+                                 MembershipAdapter.Resolver resolver, ScheduledExecutorService dnsExecutor,
+                                 Duration refreshRate, Map<String, String> problems) {
+        Objects.requireNonNull(resolver, "resolver");
+        Map<ClusterRuntime, DnsRefresher> refresherOf = new IdentityHashMap<>();
+        for (DnsRefresher r : refreshers) {
+            refresherOf.put(r.cluster(), r);
+        }
+        Map<String, ClusterRuntime> next = new LinkedHashMap<>();
+        List<DnsRefresher> kept = new ArrayList<>();
+        List<DnsRefresher> added = new ArrayList<>();
+        List<ClusterRuntime> nextOriginalDst = new ArrayList<>();
+        List<Runnable> deferred = new ArrayList<>();
+        for (ClusterSpec spec : specs) {
+            ClusterRuntime old = clusters.get(spec.name());
+            ClusterRuntime runtime = old;
+            if (old == null || !old.spec().equals(spec)) {
+                try {
+                    runtime = build(spec, old, stats, lbFactory);
+                } catch (IllegalArgumentException e) {
+                    problems.put(spec.name(), e.getMessage());
+                    if (old == null) {
+                        continue;
+                    }
+                }
+            }
+            if (runtime == old) {
+                DnsRefresher r = refresherOf.remove(old);
+                if (r != null) {
+                    kept.add(r);
+                }
+            } else {
+                switch (spec.type()) {
+                    case STATIC, EDS -> {
+                        ClusterRuntime target = runtime;
+                        Runnable publish = () -> target.update(MembershipAdapter.fromAssignment(spec.loadAssignment()));
+                        if (old != null && target.sharesBalancerWith(old)) {
+                            // The balancer is shared with the version the listeners still use: updating
+                            // it now would hand them picks their host set does not have.
+                            deferred.add(publish);
+                        } else {
+                            publish.run();
+                        }
+                    }
+                    case STRICT_DNS, LOGICAL_DNS -> added.add(new DnsRefresher(runtime, resolver));
+                    case ORIGINAL_DST -> { }
+                }
+            }
+            if (runtime.originalDst()) {
+                nextOriginalDst.add(runtime);
+            }
+            next.put(spec.name(), runtime);
+        }
+        // What is left refreshes clusters that were removed or replaced. A replaced one shares its
+        // balancer with its successor: wait until no refresh of it runs before the new one starts.
+        if (!refresherOf.isEmpty()) {
+            refresherOf.values().forEach(DnsRefresher::stop);
+            awaitIdle(dnsExecutor);
+        }
+        if (cleanup != null) {
+            cleanup.cancel(false);
+        }
+        List<DnsRefresher> all = new ArrayList<>(kept);
+        all.addAll(added);
+        ClusterManager result = new ClusterManager(next, all, nextOriginalDst);
+        result.deferredMemberships = deferred;
+        try {
+            for (DnsRefresher r : added) {
+                dnsExecutor.execute(r::refresh);
+                r.startAfterFirst(dnsExecutor, refreshRate);
+            }
+            result.scheduleCleanup(dnsExecutor);
+        } catch (RejectedExecutionException e) {
+            // The server is stopping: nothing will be served from these clusters.
+        }
+        return result;
+    }
+
+    /**
+     * Publishes the new memberships of clusters that replaced a previous version and share its
+     * balancer: call it once the listeners that use the new versions are published. Until then
+     * both versions serve the previous hosts. Idempotent.
+     */
+    public void publishMemberships() {
+        List<Runnable> d = deferredMemberships;
+        deferredMemberships = List.of();
+        d.forEach(Runnable::run);
+    }
+
+    private static ClusterRuntime build(ClusterSpec spec, ClusterRuntime old, Stats stats,
+                                        LoadBalancerFactory lbFactory) {
+        LbPolicy policy = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST
+                ? LbPolicy.RANDOM : MembershipAdapter.policy(spec.lbPolicy());
+        if (old != null && old.canSucceed(spec)) {
+            return new ClusterRuntime(spec, old);
+        }
+        // Bound stats are shared by name: a cluster that changes policy keeps its counters.
+        return new ClusterRuntime(spec, policy, ClusterStats.bind(stats, spec.name()), lbFactory, EMPTY);
+    }
+
+    private void scheduleCleanup(ScheduledExecutorService dnsExecutor) {
+        if (!originalDst.isEmpty()) {
+            long ms = ORIGINAL_DST_CLEANUP.toMillis();
+            cleanup = dnsExecutor.scheduleWithFixedDelay(() -> originalDst.forEach(ClusterRuntime::cleanupOriginalDstHosts),
+                    ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Waits until every task queued on the single-threaded {@code executor} so far has run. */
+    private static void awaitIdle(ScheduledExecutorService executor) {
+        try {
+            executor.submit(() -> { }).get();
+        } catch (RejectedExecutionException | ExecutionException e) {
+            // shut down: nothing runs any more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
-    public synchronized void close() {
-        for (DnsRefresher r : refreshers.values()) {
+    public void close() {
+        for (DnsRefresher r : refreshers) {
             r.stop();
         }
         if (cleanup != null) {
             cleanup.cancel(false);
         }
-    }
-
-    /** For tests: the clusters' names in order. */
-    List<String> names() {
-        return new ArrayList<>(clusters.keySet());
     }
 }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * by a volatile write; event loops read it once per connection without locks.
  */
 public final class ClusterRuntime {
-    private volatile ClusterSpec spec;
+    private final ClusterSpec spec;
     private final LbPolicy policy;
     private final ClusterStats stats;
     private final ClusterLoadBalancer loadBalancer;
@@ -39,6 +39,7 @@ public final class ClusterRuntime {
     private final InetSocketAddress bindSourceV4;
     private final InetSocketAddress bindSourceV6;
     private volatile HostSet hostSet;
+    private volatile UpstreamTransportSocket transportSocket;
 
     /**
      * @param initial the membership from the configuration itself (STATIC, EDS), not counted as an
@@ -52,6 +53,41 @@ public final class ClusterRuntime {
         this.loadBalancer = Objects.requireNonNull(lbFactory, "lbFactory").create(policy);
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
         this.originalDst = spec.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST ? new OriginalDstHosts() : null;
+        InetSocketAddress[] bind = bindSources(spec);
+        this.bindSource = bind[0];
+        this.bindSourceV4 = bind[1];
+        this.bindSourceV6 = bind[2];
+        publish(initial);
+    }
+
+    /**
+     * A new version of {@code previous}'s cluster (a CDS update) that keeps its load balancer, stats
+     * and current hosts: per-host state (active requests, outlier ejections, host counters) carries
+     * over to the hosts that remain once the new membership is published, and connections opened
+     * through {@code previous} release their requests on the same balancer. Only when the policy
+     * and the ORIGINAL_DST-ness stay the same ({@link #canSucceed}).
+     */
+    ClusterRuntime(ClusterSpec spec, ClusterRuntime previous) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        if (!previous.canSucceed(spec)) {
+            throw new IllegalArgumentException("spec: " + spec.type() + "/" + spec.lbPolicy()
+                    + " (expected: the policy of the cluster it replaces, " + previous.policy + ")");
+        }
+        this.policy = previous.policy;
+        this.stats = previous.stats;
+        this.loadBalancer = previous.loadBalancer;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.connectTimeout().toMillis()));
+        this.originalDst = previous.originalDst;
+        // The bind sources are the new spec's: a changed upstream_bind_config applies to new connections.
+        InetSocketAddress[] bind = bindSources(spec);
+        this.bindSource = bind[0];
+        this.bindSourceV4 = bind[1];
+        this.bindSourceV6 = bind[2];
+        this.hostSet = previous.hostSet;
+    }
+
+    /** {@code upstream_bind_config}'s sources: the first one, the first IPv4 one, the first IPv6 one (each may be null). */
+    private static InetSocketAddress[] bindSources(ClusterSpec spec) {
         InetSocketAddress source = null;
         InetSocketAddress v4 = null;
         InetSocketAddress v6 = null;
@@ -71,10 +107,21 @@ public final class ClusterRuntime {
                 }
             }
         }
-        this.bindSource = source;
-        this.bindSourceV4 = v4;
-        this.bindSourceV6 = v6;
-        publish(initial);
+        return new InetSocketAddress[] {source, v4, v6};
+    }
+
+    /** Whether this cluster and {@code other} feed one load balancer (one replaced the other). */
+    public boolean sharesBalancerWith(ClusterRuntime other) {
+        return loadBalancer == other.loadBalancer;
+    }
+
+    /** Whether a cluster of {@code next}'s spec can take over this one's balancer and hosts. */
+    boolean canSucceed(ClusterSpec next) {
+        boolean nextOriginalDst = next.type() == ClusterSpec.DiscoveryType.ORIGINAL_DST;
+        if (nextOriginalDst != (originalDst != null)) {
+            return false;
+        }
+        return nextOriginalDst || MembershipAdapter.policy(next.lbPolicy()) == policy;
     }
 
     public String name() {
@@ -98,13 +145,17 @@ public final class ClusterRuntime {
         return connectTimeoutMillis;
     }
 
+    /** The cluster's TLS, or {@code null} for raw_buffer; read once per upstream connection. */
+    public UpstreamTransportSocket transportSocket() {
+        return transportSocket;
+    }
+
     /**
-     * An EDS (or STATIC) update that changes only the endpoints: same runtime, new hosts (the bind
-     * sources stay valid: any other change replaces the runtime). Control thread.
+     * Sets the cluster's transport socket, on the control thread: before any listener that uses
+     * this runtime is published, or (new secrets, same cluster) for the connections made from then on.
      */
-    void updateEndpoints(ClusterSpec next) {
-        spec = next;
-        update(MembershipAdapter.fromAssignment(next.loadAssignment()));
+    public void transportSocket(UpstreamTransportSocket socket) {
+        this.transportSocket = socket;
     }
 
     /** Whether this is an ORIGINAL_DST cluster: connections go to their own original destination. */

@@ -47,6 +47,10 @@ final class DnsRefresher {
         task = executor.scheduleWithFixedDelay(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    ClusterRuntime cluster() {
+        return cluster;
+    }
+
     void stop() {
         if (task != null) {
             task.cancel(false);

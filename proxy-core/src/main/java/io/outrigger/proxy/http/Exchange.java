@@ -231,6 +231,11 @@ final class Exchange implements UpstreamCallbacks {
             localReply(f.clusterHeader() != null && clusterName == null ? 404 : 503, null, ResponseFlags.NC, "cluster_not_found");
             return;
         }
+        if (runtime.transportSocket() != null) {
+            // The upstream pools speak cleartext only: a TLS cluster is refused rather than sent plaintext.
+            localReply(503, null, ResponseFlags.UF, "upstream_tls_not_supported_for_http");
+            return;
+        }
         cluster = pools.cluster();
         retry = f.retryPolicy() == null ? null : new RetryRules(f.retryPolicy());
         UpstreamHttpSpec.Protocol p = cluster.spec().protocol();
@@ -349,6 +354,12 @@ final class Exchange implements UpstreamCallbacks {
         for (long i = 0; i < maxTries; i++) {
             Host h = hs.loadBalancer().pick(ctx.random().nextLong());
             chosen = hs.upstream(h);
+            if (chosen == null && h != null) {
+                // The balancer moved to a newer membership after hs was read (an update in
+                // flight): its hosts are published before it, so the current set has the pick.
+                hs = cluster.cluster().hostSet();
+                chosen = hs.upstream(h);
+            }
             if (chosen == null || !tried.contains(chosen)) {
                 break;
             }

@@ -50,18 +50,24 @@ public final class HttpContext implements AutoCloseable {
     }
 
     /**
-     * Follows the clusters after an update (control thread): a cluster kept as it was, or updated
-     * in place (new endpoints), keeps its pools, circuit breakers and outlier detection; a new or
-     * replaced cluster gets new ones. The pools of a replaced or removed cluster stay with the
-     * requests already using them and take no new ones; their outlier detection stops.
+     * Follows the clusters after an update (control thread): a cluster kept as it was, or whose
+     * endpoints alone changed (its successor took over its balancer, see
+     * {@link ClusterManager#update}), keeps its pools, circuit breakers and outlier detection; a
+     * new or otherwise replaced cluster gets new ones, as Envoy gives a changed cluster new
+     * connection pools. The pools of a replaced or removed cluster stay with the requests already
+     * using them and take no new ones; their outlier detection timer is cancelled.
      */
     public synchronized void update(ClusterManager clusters) {
         Map<String, UpstreamPools> current = pools;
         Map<String, UpstreamPools> next = new HashMap<>();
         for (ClusterRuntime c : clusters.all()) {
             UpstreamPools kept = current.get(c.name());
-            next.put(c.name(), kept != null && kept.cluster().cluster() == c ? kept
-                    : new UpstreamPools(new ClusterHttp(c, stats, clock, random, control), socketChannelClass));
+            if (kept != null && keepsRuntime(kept.cluster().cluster(), c)) {
+                kept.cluster().follow(c);
+                next.put(c.name(), kept);
+            } else {
+                next.put(c.name(), new UpstreamPools(new ClusterHttp(c, stats, clock, random, control), socketChannelClass));
+            }
         }
         for (Map.Entry<String, UpstreamPools> e : current.entrySet()) {
             if (next.get(e.getKey()) != e.getValue()) {
@@ -69,6 +75,19 @@ public final class HttpContext implements AutoCloseable {
             }
         }
         pools = Map.copyOf(next);
+    }
+
+    /**
+     * Whether {@code next} is {@code previous} or its successor with only other endpoints: same
+     * balancer (so the hosts, their outlier state and the pools' hosts carry over) and a spec that
+     * differs in its load assignment alone.
+     */
+    private static boolean keepsRuntime(ClusterRuntime previous, ClusterRuntime next) {
+        if (previous == next) {
+            return true;
+        }
+        return next.sharesBalancerWith(previous)
+                && previous.spec().withLoadAssignment(next.spec().loadAssignment()).equals(next.spec());
     }
 
     /** The pools of the cluster with this name, or {@code null}. */

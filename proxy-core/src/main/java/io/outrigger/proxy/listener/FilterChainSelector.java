@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  *
  * <p>Without a TLS inspector a connection has no server name and no ALPN, and its transport
  * protocol is {@code raw_buffer}; chains that require a server name, {@code tls} or an
- * application protocol never match it. Pure: the listener layer feeds it the local address.
+ * application protocol never match it. With one, the ClientHello's SNI and ALPN and the
+ * transport protocol it detected take part. Pure: the listener layer feeds it what it knows.
  *
  * @param <T> what a chain is to the caller (its runtime)
  */
@@ -59,16 +60,93 @@ public final class FilterChainSelector<T> {
      * @return the chain, or {@code null} when none matches and there is no default
      */
     public T select(byte[] destinationIp, int destinationPort) {
+        return select(destinationIp, destinationPort, null, RAW_BUFFER, List.of());
+    }
+
+    /** What a connection is when no listener filter detected anything. */
+    public static final String RAW_BUFFER = "raw_buffer";
+
+    /**
+     * The chain for a connection whose transport protocol, server name and ALPN a listener filter
+     * (tls_inspector) detected.
+     *
+     * @param serverName the SNI, or {@code null}
+     * @param transportProtocol "tls" or "raw_buffer"
+     * @param applicationProtocols the ALPN protocols the client offered, in its order
+     * @return the chain, or {@code null} when none matches and there is no default
+     */
+    public T select(byte[] destinationIp, int destinationPort, String serverName, String transportProtocol,
+                    List<String> applicationProtocols) {
         List<Parsed<T>> step = narrow(parsed,
                 c -> c.candidate().match().destinationPort() != null
                         && c.candidate().match().destinationPort() == destinationPort,
                 c -> c.candidate().match().destinationPort() == null);
         step = byLongestPrefix(step, destinationIp);
-        step = narrow(step, c -> false, c -> c.candidate().match().serverNames().isEmpty());
-        step = narrow(step, c -> "raw_buffer".equals(c.candidate().match().transportProtocol()),
+        step = byServerName(step, serverName);
+        step = narrow(step, c -> transportProtocol.equals(c.candidate().match().transportProtocol()),
                 c -> isEmpty(c.candidate().match().transportProtocol()));
-        step = narrow(step, c -> false, c -> c.candidate().match().applicationProtocols().isEmpty());
+        step = narrow(step, c -> intersects(c.candidate().match().applicationProtocols(), applicationProtocols),
+                c -> c.candidate().match().applicationProtocols().isEmpty());
         return step.isEmpty() ? defaultChain : step.getFirst().candidate().chain();
+    }
+
+    private static boolean intersects(List<String> a, List<String> b) {
+        for (String s : a) {
+            if (b.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Envoy's server_names step: an exact name wins, then the longest matching wildcard ({@code *.example.com}
+     * matches {@code a.b.example.com}), then the chains without server names.
+     */
+    private static <T> List<Parsed<T>> byServerName(List<Parsed<T>> in, String serverName) {
+        if (serverName != null && !serverName.isEmpty()) {
+            String sni = serverName.toLowerCase(java.util.Locale.ROOT);
+            List<Parsed<T>> exact = new ArrayList<>();
+            for (Parsed<T> c : in) {
+                for (String n : c.candidate().match().serverNames()) {
+                    if (n.equalsIgnoreCase(sni)) {
+                        exact.add(c);
+                        break;
+                    }
+                }
+            }
+            if (!exact.isEmpty()) {
+                return exact;
+            }
+            int best = 0;
+            List<Parsed<T>> wild = new ArrayList<>();
+            for (Parsed<T> c : in) {
+                for (String n : c.candidate().match().serverNames()) {
+                    if (n.startsWith("*") && n.length() > best - 1) {
+                        String suffix = n.substring(1).toLowerCase(java.util.Locale.ROOT);
+                        if (sni.endsWith(suffix) && sni.length() > suffix.length()) {
+                            if (suffix.length() > best) {
+                                wild.clear();
+                                best = suffix.length();
+                            }
+                            if (suffix.length() == best && !wild.contains(c)) {
+                                wild.add(c);
+                            }
+                        }
+                    }
+                }
+            }
+            if (!wild.isEmpty()) {
+                return wild;
+            }
+        }
+        List<Parsed<T>> any = new ArrayList<>();
+        for (Parsed<T> c : in) {
+            if (c.candidate().match().serverNames().isEmpty()) {
+                any.add(c);
+            }
+        }
+        return any;
     }
 
     private static boolean isEmpty(String s) {

@@ -56,13 +56,30 @@ public final class ListenerBinder {
         return published;
     }
 
+    /** {@code listener} as {@code listeners} holds it, or on its own when they hold none. */
+    private static ServingListener atBind(ListenerRuntime listener, ListenerHandoff listeners) {
+        ServingListener s = listeners.named(listener.name());
+        return s != null && s.runtime() == listener ? s : new ServingListener(listener, null);
+    }
+
     /**
-     * Binds {@code listener} (of the published configuration) and waits for the result.
+     * Binds {@code listener} (of the published configuration) and waits for the result. Accepted
+     * connections read the listener by name from the configuration published at that moment, so
+     * an update that keeps the listener's socket swaps its filter chains without rebinding.
      *
      * @return the bound server channel
      * @throws ListenerBindException naming the listener and address when the bind fails
      */
     public Channel bind(ListenerRuntime listener) throws ListenerBindException {
+        return bind(listener, published);
+    }
+
+    /**
+     * Like {@link #bind(ListenerRuntime)}, for a listener of a configuration about to be published
+     * (an update binds its new sockets first): until then, connections accepted on the new socket
+     * are served by {@code listener} as {@code atBind} holds it.
+     */
+    public Channel bind(ListenerRuntime listener, ListenerHandoff atBind) throws ListenerBindException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.ofLiteral(listener.spec().address().address()),
                 listener.spec().address().port());
         ServerBootstrap b = new ServerBootstrap()
@@ -75,7 +92,7 @@ public final class ListenerBinder {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpProxyInstaller.WATER_MARK)
-                .childHandler(new ListenerInitializer(this, listener.name()));
+                .childHandler(new ListenerInitializer(this, atBind(listener, atBind)));
         boolean unix = UnixChannel.class.isAssignableFrom(serverChannelClass);
         boolean v6 = address.getAddress() instanceof Inet6Address;
         if (listener.spec().transparent()) {

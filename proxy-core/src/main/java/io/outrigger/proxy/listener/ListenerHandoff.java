@@ -1,11 +1,13 @@
 package io.outrigger.proxy.listener;
 
+import io.netty.channel.group.ChannelGroup;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The listeners of one configuration as an accepted connection finds them: the accepting listener
@@ -41,13 +43,21 @@ public final class ListenerHandoff {
      * {@code bind_to_port: false}, and the first listener on an address wins.
      */
     public static ListenerHandoff of(List<ListenerRuntime> listeners) {
+        return of(listeners, name -> null);
+    }
+
+    /**
+     * Like {@link #of(List)}, with the group that tracks each listener's connections, by listener
+     * name ({@code null} for none): a connection joins the group of the listener that serves it.
+     */
+    public static ListenerHandoff of(List<ListenerRuntime> listeners, Function<String, ChannelGroup> connections) {
         Map<String, ServingListener> byName = new HashMap<>();
         Map<InetSocketAddress, ServingListener> exact = new HashMap<>();
         Map<Integer, ServingListener> anyV4 = new HashMap<>();
         Map<Integer, ServingListener> anyV6 = new HashMap<>();
         for (ListenerRuntime l : listeners) {
             // One per listener, shared as accepting listener and as target: one close listener each.
-            ServingListener t = new ServingListener(l);
+            ServingListener t = new ServingListener(l, connections.apply(l.name()));
             byName.putIfAbsent(l.name(), t);
             if (l.spec().bindToPort()) {
                 continue;

@@ -1,8 +1,10 @@
 package io.outrigger.proxy.listener;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,19 +14,32 @@ import org.slf4j.LoggerFactory;
  * (open connections keep the one they started with): restores the original destination when the
  * listener asks for it ({@code original_dst} listener filter, {@code use_original_dst}), hands the
  * connection over to the listener that owns that destination when {@code use_original_dst} is
- * set, counts it on the listener that serves it, picks that listener's filter chain from the
- * destination and installs the chain's terminal filter (tcp_proxy or http_connection_manager), or
- * closes the connection when no chain matches ({@code no_filter_chain_match}, as Envoy does).
+ * set, counts it on the listener that serves it, picks that listener's filter chain and installs
+ * it, or closes the connection when no chain matches ({@code no_filter_chain_match}, as Envoy
+ * does). Without a tls_inspector the chain is chosen at once from the destination; with one (on
+ * the listener that serves the connection, as Envoy runs the listener filters of the listener a
+ * connection is handed to), once the first bytes tell TLS (with SNI and ALPN) from plaintext.
+ *
+ * <p>A chain that terminates TLS gets the SslHandler of its current context generation and a
+ * {@link HandshakeGate}; its terminal filter (tcp_proxy or http_connection_manager) starts after the
+ * handshake (and RBAC). A plaintext chain's starts at once.
  */
 final class ListenerInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInitializer.class);
+    private static final long INSPECT_TIMEOUT_NANOS = ListenerRuntime.LISTENER_FILTERS_TIMEOUT.toNanos();
 
     private final ListenerBinder binder;
     private final String name;
+    private final ServingListener atBind;
 
-    ListenerInitializer(ListenerBinder binder, String name) {
+    /**
+     * @param atBind the listener as bound; it serves while the published configuration no longer
+     *               holds it (removed by an update, its socket closing)
+     */
+    ListenerInitializer(ListenerBinder binder, ServingListener atBind) {
         this.binder = Objects.requireNonNull(binder, "binder");
-        this.name = Objects.requireNonNull(name, "name");
+        this.atBind = Objects.requireNonNull(atBind, "atBind");
+        this.name = atBind.runtime().name();
     }
 
     @Override
@@ -33,8 +48,9 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         ListenerHandoff listeners = binder.published();
         ServingListener accepting = listeners.named(name);
         if (accepting == null) {
-            ch.close(); // removed by an update while this socket was being closed
-            return;
+            // Removed by an update while this socket was being closed: accepted before the close, so
+            // served as the listener was (its connections drain like the others).
+            accepting = atBind;
         }
         InetSocketAddress destination = (InetSocketAddress) ch.localAddress();
         InetSocketAddress original = null;
@@ -55,13 +71,61 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
         listener.stats().downstreamCxTotal().increment();
         listener.stats().downstreamCxActive().increment();
         ch.closeFuture().addListener(serving.onClose());
-        NetworkChain chain = listener.chains().select(destination.getAddress().getAddress(), destination.getPort());
+        if (serving.connections() != null) {
+            serving.connections().add(ch);
+        }
+        InetSocketAddress dst = destination;
+        InetSocketAddress restored = original;
+        if (serving.inspectsTls()) {
+            ch.pipeline().addLast("tls_inspector", new TlsInspectorHandler(
+                    (ctx, transport, sni, alpn) -> afterInspection(ctx, listener, dst, restored, transport, sni, alpn),
+                    INSPECT_TIMEOUT_NANOS));
+            return;
+        }
+        ChainRuntime chain = listener.chains().select(dst.getAddress().getAddress(), dst.getPort());
         if (chain == null) {
-            listener.stats().noFilterChainMatch().increment();
-            LOG.debug("listener {}: no filter chain matches {}, closing", listener.name(), destination);
+            noMatch(ch, listener, dst);
+            return;
+        }
+        install(ch, chain, restored, false);
+    }
+
+    private boolean afterInspection(ChannelHandlerContext ctx, ListenerRuntime l, InetSocketAddress dst,
+                                    InetSocketAddress original, String transport, String sni, List<String> alpn) {
+        ChainRuntime chain = l.chains().select(dst.getAddress().getAddress(), dst.getPort(), sni, transport, alpn);
+        if (chain == null) {
+            noMatch(ctx.channel(), l, dst);
+            return false;
+        }
+        install(ctx.channel(), chain, original, true);
+        return true;
+    }
+
+    private static void noMatch(Channel ch, ListenerRuntime l, InetSocketAddress destination) {
+        l.stats().noFilterChainMatch().increment();
+        LOG.debug("listener {}: no filter chain matches {}, closing", l.name(), destination);
+        ch.close();
+    }
+
+    /**
+     * @param original the restored original destination (what an ORIGINAL_DST cluster connects to), or {@code null}
+     * @param active   whether the channel is already active (bytes were read by the inspector)
+     */
+    private void install(Channel ch, ChainRuntime chain, InetSocketAddress original, boolean active) {
+        if (chain.tls() != null) {
+            chain.tls().newHandlers(ch.alloc()).addLast(ch.pipeline());
+            ch.pipeline().addLast("handshake_gate", new HandshakeGate(chain, original));
+            return;
+        }
+        if (chain.rbac() != null && !chain.rbac().allows(null)) {
+            // A plaintext connection has no authenticated principal: only "any" policies can match it.
             ch.close();
             return;
         }
-        chain.install(ch, original);
+        if (active) {
+            chain.terminal().installAndStart(ch, original);
+        } else {
+            chain.terminal().install(ch, original);
+        }
     }
 }

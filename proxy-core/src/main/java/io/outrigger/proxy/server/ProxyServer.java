@@ -9,13 +9,15 @@ import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.http.HttpContext;
 import io.outrigger.proxy.listener.ListenerBindException;
 import io.outrigger.proxy.listener.ListenerBinder;
-import io.outrigger.proxy.listener.ListenerHandoff;
 import io.outrigger.proxy.listener.ListenerRuntime;
 import io.outrigger.proxy.stats.Stats;
 import io.outrigger.proxy.tcp.SessionRegistry;
 import io.outrigger.proxy.tcp.TcpProxyContext;
 import io.outrigger.proxy.tcp.TcpProxyInstaller;
+import io.outrigger.proxy.tls.TlsRuntime;
 import io.outrigger.proxy.transport.Transport;
+import io.outrigger.tls.context.TlsOptions;
+import io.outrigger.tls.context.TlsProviders;
 import io.outrigger.xds.config.ConfigException;
 import io.outrigger.xds.config.ConfigProblem;
 import io.outrigger.xds.snapshot.ConfigSnapshot;
@@ -24,12 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * managers, the clusters, the admin server on its own thread, and a control thread for DNS and drain.
  *
  * <p>Startup validates the whole configuration first (nothing is bound if anything is wrong), then
- * binds the admin and every listener, and only then reports LIVE. Shutdown drains: it stops
- * accepting, lets open connections finish for up to the drain time, then closes the rest.
+ * binds the admin and every listener, and only then reports LIVE (or, with xDS, once the first
+ * complete configuration was applied). {@link #apply} then applies each new configuration by
+ * reference swap, resource by resource. Shutdown drains: it stops accepting, lets open connections
+ * finish for up to the drain time, then closes the rest.
  */
 public final class ProxyServer implements AdminView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
@@ -71,8 +75,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
     private MultiThreadIoEventLoopGroup adminGroup;
     private ScheduledExecutorService control;
     private AdminServer admin;
-    private ListenerBinder binder;
+    private ConfigApplier applier;
     private CompletableFuture<Void> draining;
+    private volatile TlsOptions tlsOptions = TlsOptions.defaults();
+    private volatile TlsRuntime tls;
 
     public ProxyServer(ServerOptions options, Transport transport) {
         this.options = Objects.requireNonNull(options, "options");
@@ -90,20 +96,22 @@ public final class ProxyServer implements AdminView, AutoCloseable {
      * @throws ConfigException for configuration the data path cannot serve (one problem each)
      * @throws ListenerBindException when a listener or the admin cannot bind
      */
-    public void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
+    public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson)
             throws ConfigException, ListenerBindException {
         start(snapshot, configDumpJson, null);
     }
 
     /**
-     * Like {@link #start(ConfigSnapshot, Supplier)}, but stays INITIALIZING (so {@code /ready}
-     * answers 503) until {@code warming} completes: the first complete xDS configuration, which
-     * arrives through {@link #apply}, as Envoy waits for its initial fetch before going LIVE.
+     * As {@link #start(ConfigSnapshot, Supplier)}, but the server stays INITIALIZING ({@code /ready}
+     * answers 503) until {@code initialized} completes, as Envoy waits for its first xDS
+     * configuration: pass the ADS client's {@code ready()}. Updates are applied meanwhile with
+     * {@link #apply}.
      *
-     * @param warming {@code null} to go LIVE once the static listeners are bound
+     * @param initialized completes when the first complete configuration was applied; {@code null}
+     *                    for LIVE at once
      */
     public synchronized void start(ConfigSnapshot snapshot, Supplier<String> configDumpJson,
-                                   CompletableFuture<?> warming) throws ConfigException, ListenerBindException {
+                                   CompletionStage<?> initialized) throws ConfigException, ListenerBindException {
         Objects.requireNonNull(snapshot, "snapshot");
         if (state != State.PRE_INITIALIZING) {
             throw new IllegalStateException("state: " + state + " (expected: PRE_INITIALIZING)");
@@ -112,10 +120,14 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         startedAt = options.clock().instant();
         this.snapshot = snapshot;
         this.configDump = Objects.requireNonNull(configDumpJson, "configDumpJson");
-        Built built = build(snapshot, stats, options, transport, installer);
+        Built built = build(snapshot, stats, options, transport, installer, tlsOptions);
         ClusterManager cm = built.clusters();
         http = built.http();
         List<ListenerRuntime> listeners = built.listeners();
+        tls = built.tls();
+        if (tls.inUse() && !TlsProviders.isNative()) {
+            LOG.warn("TLS runs on the JDK provider: {}", TlsProviders.description());
+        }
         clusters = cm;
         boolean ok = false;
         try {
@@ -129,21 +141,17 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             admin = AdminServer.bind(snapshot.admin().address(), adminGroup, transport.serverChannelClass(), this);
             cm.startDns(control, options.dnsRefreshRate());
             ListenerBinder binder = new ListenerBinder(workers, transport.serverChannelClass(), options.allocator());
-            this.binder = binder;
-            binder.publish(ListenerHandoff.of(listeners));
-            for (ListenerRuntime l : listeners) {
-                if (l.spec().bindToPort()) {
-                    listenerChannels.put(l.name(), binder.bind(l));
-                }
-                // bind_to_port: false listeners own no socket: they receive what a use_original_dst listener hands over.
+            applier = new ConfigApplier(options, stats, transport.nativeSockets(), tlsOptions, binder, control,
+                    listenerChannels, installer, http);
+            applier.start(snapshot, cm, listeners, built.tls());
+            if (initialized == null) {
+                state = State.LIVE;
+            } else {
+                initialized.whenComplete((v, e) -> initializationDone());
             }
             ok = true;
-            if (warming == null) {
-                goLive();
-            } else {
-                LOG.info("static listeners bound; waiting for the first xDS configuration before going LIVE");
-                warming.whenComplete((v, e) -> goLive());
-            }
+            LOG.info("outrigger is {}: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
+                    state, listeners.size(), cm.all().size(), transport.name(), options.concurrency(), admin.address());
         } finally {
             if (!ok) {
                 stopNow();
@@ -151,21 +159,73 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         }
     }
 
-    private synchronized void goLive() {
-        if (state != State.INITIALIZING) {
-            return;
-        }
-        state = State.LIVE;
-        LOG.info("outrigger is LIVE: {} listener(s), {} cluster(s), transport {}, concurrency {}, admin {}",
-                listenerChannels.size(), clusters.all().size(), transport.name(), options.concurrency(),
-                admin.address());
+    /**
+     * Sets how TLS runs (provider, clock, how long before a certificate expires its connections are
+     * finished); before {@link #start}. Metrics are bound per listener and cluster by the server.
+     */
+    public void tlsOptions(TlsOptions options) {
+        this.tlsOptions = Objects.requireNonNull(options, "options");
     }
 
-    private record Built(ClusterManager clusters, HttpContext http, List<ListenerRuntime> listeners) {
+    /**
+     * The TLS of the running configuration (secrets, contexts), or {@code null} before start. An
+     * update that keeps the secrets keeps it; one that changes them replaces it.
+     */
+    public TlsRuntime tls() {
+        return tls;
+    }
+
+    private record Built(ClusterManager clusters, HttpContext http, List<ListenerRuntime> listeners, TlsRuntime tls) {
+    }
+
+    /** What {@link #apply} did: whether anything changed, and the resources rejected (each kept its previous version). */
+    public record UpdateResult(boolean changed, List<ConfigProblem> rejected) {
+        public UpdateResult {
+            rejected = List.copyOf(rejected);
+        }
+    }
+
+    /**
+     * Applies a new configuration to the running server by reference swap (see {@link ConfigApplier}):
+     * listeners added start accepting, removed ones stop and drain, changed ones swap their filter
+     * chains (rebinding only when the address changed); clusters keep their balancer and per-host
+     * state across updates. A resource that cannot be served is rejected alone and keeps its
+     * previous version. An identical snapshot (only the version differs) changes nothing.
+     *
+     * <p>Call it from the configuration thread (the ADS client's listener), never an event loop.
+     * Ignored while draining or after stop.
+     *
+     * @throws IllegalStateException before {@link #start}
+     */
+    public synchronized UpdateResult apply(ConfigSnapshot next) {
+        Objects.requireNonNull(next, "next");
+        if (applier == null) {
+            if (state == State.PRE_INITIALIZING) {
+                throw new IllegalStateException("state: " + state + " (expected: started)");
+            }
+            return new UpdateResult(false, List.of());
+        }
+        if (state == State.DRAINING || terminated.isDone()) {
+            return new UpdateResult(false, List.of());
+        }
+        ConfigApplier.Result r = applier.apply(next);
+        if (r.changed()) {
+            clusters = applier.clusters();
+            tls = applier.tls();
+            snapshot = next;
+        }
+        return new UpdateResult(r.changed(), r.problems());
+    }
+
+    private synchronized void initializationDone() {
+        if (state == State.INITIALIZING && !terminated.isDone()) {
+            state = State.LIVE;
+            LOG.info("outrigger is LIVE: first configuration applied");
+        }
     }
 
     private static Built build(ConfigSnapshot snapshot, Stats stats, ServerOptions options, Transport transport,
-                               TcpProxyInstaller installer) throws ConfigException {
+                               TcpProxyInstaller installer, TlsOptions tlsOptions) throws ConfigException {
         ClusterManager cm;
         try {
             cm = ClusterManager.build(snapshot.clusters(), stats, options.lbFactory(), options.resolver());
@@ -175,14 +235,17 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         HttpContext http = new HttpContext(cm, stats, transport.socketChannelClass(), options.random(),
                 options.nanoClock(), options.clock());
         List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, transport.nativeSockets(),
+        TlsRuntime tls = new TlsRuntime(snapshot, stats, tlsOptions);
+        RuntimeBuilder.clusterTls(snapshot, cm, tls, problems);
+        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(snapshot, cm, stats, transport.nativeSockets(), tls,
                 problems, installer, http);
         if (!problems.isEmpty()) {
             http.close();
+            tls.close();
             cm.close();
             throw new ConfigException(problems);
         }
-        return new Built(cm, http, listeners);
+        return new Built(cm, http, listeners, tls);
     }
 
     /**
@@ -195,88 +258,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
             throws ConfigException {
         TcpProxyInstaller installer = new TcpProxyInstaller(new TcpProxyContext(transport.socketChannelClass(),
                 options.random(), options.nanoClock(), new SessionRegistry()));
-        Built built = build(snapshot, new Stats(), options, transport, installer);
+        Built built = build(snapshot, new Stats(), options, transport, installer, TlsOptions.defaults());
         built.http().close();
         built.clusters().close();
-    }
-
-    /**
-     * Moves the running server to a new configuration, as an xDS update does (the ADS client's
-     * listener): clusters are updated in place or replaced, every listener's filter chains are
-     * rebuilt and published for new connections, new listeners are bound, removed ones stop
-     * accepting, a listener whose address changed is rebound. Open connections keep the listener,
-     * route and cluster they started with. A listener this data path cannot serve, or cannot bind,
-     * is logged and left out; the rest of the update applies (xds-client has already validated and
-     * NACKed what it could). Runs on the caller's thread (the xDS thread), never an event loop.
-     */
-    public synchronized void apply(ConfigSnapshot next) {
-        Objects.requireNonNull(next, "next");
-        if (binder == null || state == State.DRAINING || next.equals(snapshot)) {
-            return;
-        }
-        ClusterManager cm = clusters;
-        cm.update(next.clusters().stream().filter(c -> supported(c, next)).toList());
-        HttpContext hc = http;
-        hc.update(cm); // before the listeners: their routes resolve clusters through it
-        List<ConfigProblem> problems = new ArrayList<>();
-        List<ListenerRuntime> listeners = RuntimeBuilder.listeners(next, cm, stats,
-                transport.nativeSockets(), problems, installer, hc);
-        for (ConfigProblem p : problems) {
-            LOG.error("update {} rejected by the data path: {}", next.versionInfo(), p);
-        }
-        binder.publish(ListenerHandoff.of(listeners));
-        Map<String, ListenerRuntime> wanted = new LinkedHashMap<>();
-        for (ListenerRuntime l : listeners) {
-            if (l.spec().bindToPort()) {
-                wanted.put(l.name(), l);
-            }
-        }
-        Map<String, Boolean> wasTransparent = new HashMap<>();
-        for (var l : snapshot.listeners()) {
-            wasTransparent.put(l.name(), l.transparent());
-        }
-        for (String name : List.copyOf(listenerChannels.keySet())) {
-            ListenerRuntime l = wanted.get(name);
-            Channel ch = listenerChannels.get(name);
-            // IP_TRANSPARENT is set when the socket is bound: a change of transparent needs a new socket.
-            boolean transparencyChanged = l != null && !Boolean.valueOf(l.spec().transparent()).equals(wasTransparent.get(name));
-            if (l == null || !sameAddress(ch, l) || transparencyChanged) {
-                LOG.info("listener {}: {}", name, l == null ? "removed, no longer accepting"
-                        : transparencyChanged ? "transparent changed, rebinding" : "address changed, rebinding");
-                ch.close().awaitUninterruptibly();
-                listenerChannels.remove(name);
-            }
-        }
-        for (ListenerRuntime l : wanted.values()) {
-            if (!listenerChannels.containsKey(l.name())) {
-                try {
-                    listenerChannels.put(l.name(), binder.bind(l));
-                } catch (ListenerBindException e) {
-                    LOG.error("update {}: {}", next.versionInfo(), e.getMessage());
-                }
-            }
-        }
-        snapshot = next;
-        LOG.info("applied configuration version {}: {} listener(s), {} cluster(s)", next.versionInfo(),
-                listenerChannels.size(), cm.all().size());
-    }
-
-    private static boolean supported(io.outrigger.xds.snapshot.ClusterSpec c, ConfigSnapshot next) {
-        if (c.lbPolicy() == io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName.CLUSTER_PROVIDED
-                && c.type() != io.outrigger.xds.snapshot.ClusterSpec.DiscoveryType.ORIGINAL_DST) {
-            LOG.error("update {}: cluster {}: lb_policy CLUSTER_PROVIDED is only served for ORIGINAL_DST clusters; "
-                    + "cluster left out", next.versionInfo(), c.name());
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean sameAddress(Channel ch, ListenerRuntime l) {
-        InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-        InetSocketAddress wanted = new InetSocketAddress(java.net.InetAddress.ofLiteral(l.spec().address().address()),
-                l.spec().address().port());
-        return bound.getAddress().equals(wanted.getAddress())
-                && (wanted.getPort() == 0 || bound.getPort() == wanted.getPort());
+        built.tls().close();
     }
 
     /** The bound address of a listener (the real port when the config asked for 0), or {@code null}. */
@@ -365,6 +350,9 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (tls != null) {
+            tls.close();
+        }
         if (control != null) {
             control.shutdownNow();
         }
@@ -393,6 +381,10 @@ public final class ProxyServer implements AdminView, AutoCloseable {
         info.put("uptime_current_epoch", uptime.toSeconds() + "s");
         info.put("uptime_all_epochs", uptime.toSeconds() + "s");
         info.put("transport", transport.name());
+        info.put("tls_provider", tlsOptions.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+                ? TlsProviders.description() : "JDK " + Runtime.version()
+                + (TlsProviders.isNative() ? " (chosen by configuration)" : " (fallback: " + TlsProviders.fallbackCause()
+                .map(Throwable::toString).orElse("unknown") + ")"));
         info.put("concurrency", options.concurrency());
         Map<String, Object> cli = new LinkedHashMap<>(options.commandLine());
         cli.putIfAbsent("concurrency", options.concurrency());

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's statistics in Envoy's model: each stat has Envoy's dotted name (for {@code /stats})
@@ -30,22 +32,25 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Stats {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    // Binding is idempotent: a cluster or listener that an update replaces keeps counting in the
-    // same meters, as Envoy's stats outlive the objects that increment them.
-    private final Map<String, LongAdder> byName = new ConcurrentHashMap<>();
+    // Binding is idempotent: a configuration update binds the stats of a listener or cluster that
+    // stays again, and must get the same adder (Micrometer would keep exporting the first one).
+    private final Map<String, LongAdder> bound = new ConcurrentHashMap<>();
+    private final Set<String> external = ConcurrentHashMap.newKeySet();
 
     /** One bound stat: Envoy's dotted name and its source. */
-    record Entry(String dottedName, LongAdder value) {
+    record Entry(String dottedName, LongSupplier value) {
     }
 
-    /** Binds a counter named {@code scope.<tagValue>.name} / {@code envoy_<scope>_<name>{tagKey=tagValue}}. */
+    /**
+     * Binds a counter named {@code scope.<tagValue>.name} / {@code envoy_<scope>_<name>{tagKey=tagValue}};
+     * binding the same name again returns the adder bound first.
+     */
     public synchronized LongAdder counter(Scope scope, String name) {
-        LongAdder existing = byName.get(scope.dotted(name));
+        LongAdder existing = bound.get(scope.dotted(name));
         if (existing != null) {
             return existing;
         }
         LongAdder adder = new LongAdder();
-        byName.put(scope.dotted(name), adder);
         String promName = "envoy_" + scope.prefix() + "_" + name;
         Tags tags = scope.tags();
         if (name.endsWith("_total")) {
@@ -53,18 +58,18 @@ public final class Stats {
         } else {
             Gauge.builder(promName, adder, LongAdder::doubleValue).tags(tags).register(registry);
         }
-        entries.add(new Entry(scope.dotted(name), adder));
+        entries.add(new Entry(scope.dotted(name), adder::sum));
+        bound.put(scope.dotted(name), adder);
         return adder;
     }
 
-    /** Binds a gauge (e.g. {@code cx_active}); the data path increments and decrements it. */
+    /** Binds a gauge (e.g. {@code cx_active}); the data path increments and decrements it. Idempotent like {@link #counter}. */
     public synchronized LongAdder gauge(Scope scope, String name) {
-        LongAdder existing = byName.get(scope.dotted(name));
+        LongAdder existing = bound.get(scope.dotted(name));
         if (existing != null) {
             return existing;
         }
         LongAdder adder = new LongAdder();
-        byName.put(scope.dotted(name), adder);
         String promName = "envoy_" + scope.prefix() + "_" + name;
         if (name.endsWith("_total")) {
             // Micrometer strips "_total" from gauge names; only a counter keeps it in the output.
@@ -72,7 +77,61 @@ public final class Stats {
         } else {
             Gauge.builder(promName, adder, LongAdder::doubleValue).tags(scope.tags()).register(registry);
         }
-        entries.add(new Entry(scope.dotted(name), adder));
+        entries.add(new Entry(scope.dotted(name), adder::sum));
+        bound.put(scope.dotted(name), adder);
+        return adder;
+    }
+
+    /**
+     * Binds a stat without tags whose value another component keeps, e.g. the ADS client's
+     * {@code cluster_manager.cds.update_success}: {@code /stats} shows the dotted name, Prometheus
+     * {@code envoy_} + the name with dots as underscores, as Envoy's exporter writes untagged stats.
+     * Binding a name already bound does nothing.
+     */
+    public synchronized void external(String dottedName, LongSupplier value) {
+        Objects.requireNonNull(dottedName, "dottedName");
+        Objects.requireNonNull(value, "value");
+        if (bound.containsKey(dottedName) || external.contains(dottedName)) {
+            return;
+        }
+        String promName = "envoy_" + dottedName.replace('.', '_');
+        if (dottedName.endsWith("_total")) {
+            FunctionCounter.builder(promName, value, v -> v.getAsLong()).register(registry);
+        } else {
+            Gauge.builder(promName, value, v -> v.getAsLong()).register(registry);
+        }
+        entries.add(new Entry(dottedName, value));
+        external.add(dottedName);
+    }
+
+    /**
+     * Binds a network RBAC counter: {@code <stat_prefix>.rbac.<name>} (Envoy joins the prefix with a dot
+     * unless it ends with one), exported as {@code envoy_rbac_<name>{envoy_rbac_prefix="<stat_prefix>"}} the
+     * way Envoy's tag extraction names it.
+     */
+    public LongAdder rbacCounter(String statPrefix, String name) {
+        String prefix = statPrefix.endsWith(".") ? statPrefix.substring(0, statPrefix.length() - 1) : statPrefix;
+        return stat(prefix + ".rbac." + name, "envoy_rbac_" + name, Tags.of("envoy_rbac_prefix", prefix));
+    }
+
+    /**
+     * Binds a stat with an explicit dotted name and Prometheus name/tags, for stats whose Envoy name does not
+     * follow the one-tag scopes (TLS stats of a listener or cluster, certificate expiry). Counters whose
+     * Prometheus name ends in {@code _total} are exported as counters, others as gauges (see the class doc).
+     */
+    public synchronized LongAdder stat(String dottedName, String prometheusName, Tags tags) {
+        LongAdder existing = bound.get(dottedName);
+        if (existing != null) {
+            return existing;
+        }
+        LongAdder adder = new LongAdder();
+        if (prometheusName.endsWith("_total")) {
+            FunctionCounter.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        } else {
+            Gauge.builder(prometheusName, adder, LongAdder::doubleValue).tags(tags).register(registry);
+        }
+        entries.add(new Entry(dottedName, adder::sum));
+        bound.put(dottedName, adder);
         return adder;
     }
 
@@ -87,15 +146,19 @@ public final class Stats {
         sorted.sort(Comparator.comparing(Entry::dottedName));
         StringBuilder sb = new StringBuilder();
         for (Entry e : sorted) {
-            sb.append(e.dottedName()).append(": ").append(e.value().sum()).append('\n');
+            sb.append(e.dottedName()).append(": ").append(e.value().getAsLong()).append('\n');
         }
         return sb.toString();
     }
 
     /** The value of the stat with this dotted name, e.g. {@code cluster.backend.upstream_cx_total}; -1 if none. */
     public long value(String dottedName) {
-        LongAdder a = byName.get(dottedName);
-        return a == null ? -1 : a.sum();
+        for (Entry e : entries) {
+            if (e.dottedName().equals(dottedName)) {
+                return e.value().getAsLong();
+            }
+        }
+        return -1;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.outrigger.proxy.tcp;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.outrigger.tls.context.CertificateExpiringEvent;
 import java.util.Objects;
 
 /**
@@ -46,6 +47,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             session.inputShutdown(side);
+        } else if (evt instanceof CertificateExpiringEvent) {
+            session.certificateExpiring(side);
         }
         ctx.fireUserEventTriggered(evt);
     }

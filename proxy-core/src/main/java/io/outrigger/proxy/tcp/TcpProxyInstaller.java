@@ -38,4 +38,17 @@ public final class TcpProxyInstaller {
         downstream.pipeline().addLast("tcp_proxy", new RelayHandler(
                 new TcpSession(downstream, route, context, originalDestination), TcpSession.Side.DOWNSTREAM));
     }
+
+    /**
+     * Adds the relay for {@code route} to an ACTIVE {@code downstream} and starts the session at once: for
+     * connections whose filter chain is chosen after bytes were read (tls_inspector) or whose tcp_proxy
+     * waits for a TLS handshake and RBAC.
+     *
+     * @param originalDestination as for {@link #install(Channel, TcpProxyRoute, InetSocketAddress)}
+     */
+    public void installAndStart(Channel downstream, TcpProxyRoute route, InetSocketAddress originalDestination) {
+        TcpSession session = new TcpSession(downstream, route, context, originalDestination);
+        downstream.pipeline().addLast("tcp_proxy", new RelayHandler(session, TcpSession.Side.DOWNSTREAM));
+        session.start();
+    }
 }

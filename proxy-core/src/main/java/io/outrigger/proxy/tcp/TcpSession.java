@@ -16,6 +16,7 @@ import io.outrigger.lb.Host;
 import io.outrigger.proxy.cluster.ClusterRuntime;
 import io.outrigger.proxy.cluster.HostSet;
 import io.outrigger.proxy.cluster.UpstreamHost;
+import io.outrigger.proxy.cluster.UpstreamTransportSocket;
 import io.outrigger.proxy.stats.ClusterStats;
 import io.outrigger.proxy.stats.TcpProxyStats;
 import java.io.IOException;
@@ -76,6 +77,10 @@ final class TcpSession {
      */
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEof;
+    /** A certificate is about to expire: the session closes at the first quiet moment. */
+    private boolean expiring;
+    private long expiryDeadlineNanos;
+    private final Runnable expiryCheck = this::checkExpiring;
 
     /** @param originalDestination the restored original destination, or {@code null} */
     TcpSession(Channel downstream, TcpProxyRoute route, TcpProxyContext context, InetSocketAddress originalDestination) {
@@ -85,6 +90,15 @@ final class TcpSession {
         this.tcpStats = route.stats();
         this.originalDestination = originalDestination;
     }
+
+    /**
+     * How long a session whose certificate is expiring may wait for a quiet moment before both sides are
+     * closed anyway. The expiry warning (default 1 min) must be longer than this.
+     */
+    static final long EXPIRY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** No byte either way for this long: the current exchange is over, the session may close. */
+    static final long EXPIRY_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** The downstream became active: pick a cluster and start connecting. */
     void start() {
@@ -171,17 +185,22 @@ final class TcpSession {
      */
     private UpstreamHost nextHost() {
         int n = tried.length;
+        boolean stale = false;
         for (int i = 0; i < n; i++) {
             Host picked = hostSet.loadBalancer().pick(context.random().nextLong());
             if (picked == null) {
                 break;
             }
             UpstreamHost u = hostSet.upstream(picked);
-            if (u != null && !wasTried(u)) {
+            if (u == null) {
+                // The balancer moved to a newer membership after this session read its host set
+                // (an update in flight): serve from the hosts this session holds.
+                stale = true;
+            } else if (!wasTried(u)) {
                 return u;
             }
         }
-        if (attempts == 0) {
+        if (attempts == 0 && !stale) {
             return null;
         }
         for (UpstreamHost u : hostSet.hosts()) {
@@ -202,10 +221,34 @@ final class TcpSession {
     }
 
     private void onConnect(ChannelFuture f) {
-        if (f.isSuccess()) {
+        UpstreamTransportSocket tls = cluster.transportSocket();
+        if (f.isSuccess() && tls != null && f.channel() == upstream && !closed) {
+            // Envoy raises Connected for a TLS upstream once the handshake is done: a handshake that fails
+            // is a failed connection attempt, and the next host is tried.
+            Channel ch = f.channel();
+            tls.install(ch, host).addListener((Future<? super Channel> h) -> onHandshake(ch, h));
+            return;
+        }
+        onEstablished(f.isSuccess(), f.channel(), f.cause());
+    }
+
+    private void onHandshake(Channel ch, Future<? super Channel> h) {
+        if (ch != upstream) {
+            return;
+        }
+        if (!h.isSuccess()) {
+            // onEstablished drops the channel before its channelInactive (always delivered later) arrives,
+            // so that counts as a failed attempt's, not as the session's end.
+            ch.close();
+        }
+        onEstablished(h.isSuccess(), ch, h.cause());
+    }
+
+    private void onEstablished(boolean success, Channel ch, Throwable cause) {
+        if (success) {
             connected = true; // from here on, the upstream's channelInactive releases its counters
             if (closed) {
-                f.channel().close(); // the downstream went away while we were connecting
+                ch.close(); // the downstream went away while we were connecting
                 return;
             }
             attached = true;
@@ -239,11 +282,11 @@ final class TcpSession {
         }
         clusterStats.upstreamCxConnectFail().increment();
         failed.stats().cxConnectFail().increment();
-        if (f.cause() instanceof ConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             clusterStats.upstreamCxConnectTimeout().increment();
         }
         LOG.debug("{}: connect to {} of cluster {} failed: {}", downstream, failed.host(), cluster.name(),
-                f.cause() == null ? "cancelled" : f.cause().toString());
+                cause == null ? "cancelled" : cause.toString());
         connectNext();
     }
 
@@ -325,11 +368,21 @@ final class TcpSession {
             if (!written.isSuccess() || closed) {
                 return;
             }
-            ((DuplexChannel) peer).shutdownOutput().addListener((Future<? super Void> done) -> {
-                if (++outputsShut == 2) {
-                    close(CloseMode.FLUSH);
-                }
-            });
+            // Over TLS too the half-close is a TCP FIN alone, without close_notify: Netty's engines close their
+            // sending side when they receive a close_notify, which would cut off the answer that a half-close
+            // waits for. The peer proxy reads the FIN as the end of the stream, as it reads a close_notify.
+            shutdownOutput(peer);
+        });
+    }
+
+    private void shutdownOutput(Channel peer) {
+        if (closed) {
+            return;
+        }
+        ((DuplexChannel) peer).shutdownOutput().addListener((Future<? super Void> done) -> {
+            if (++outputsShut == 2) {
+                close(CloseMode.FLUSH);
+            }
         });
     }
 
@@ -372,6 +425,39 @@ final class TcpSession {
             LOG.debug("{}: {} error, closing: {}", downstream, side, cause.toString());
             close(CloseMode.NOW);
         }
+    }
+
+    /**
+     * A certificate of this session's downstream or upstream TLS connection expires soon (Outrigger's answer
+     * to envoy#28386): finish the connection while it is still valid. A byte stream has no message boundaries,
+     * so the session waits for the current data to drain, the first moment no byte has moved either way for
+     * {@link #EXPIRY_QUIET_NANOS} (between a response and the next request), and then closes both sides with
+     * a FIN after everything written. A client that reconnects handshakes with the current certificate. At
+     * the latest {@link #EXPIRY_GRACE_NANOS} after the warning, the session closes anyway.
+     */
+    void certificateExpiring(Side side) {
+        if (closed || expiring) {
+            return;
+        }
+        expiring = true;
+        expiryDeadlineNanos = context.nanoClock().getAsLong() + EXPIRY_GRACE_NANOS;
+        tcpStats.certificateExpiryDrain().increment();
+        LOG.debug("{}: a {} certificate expires soon, finishing the connection once quiet", downstream, side);
+        checkExpiring();
+    }
+
+    private void checkExpiring() {
+        if (closed) {
+            return;
+        }
+        long now = context.nanoClock().getAsLong();
+        long quiet = now - lastActivityNanos;
+        if (quiet >= EXPIRY_QUIET_NANOS || now - expiryDeadlineNanos >= 0) {
+            close(CloseMode.FLUSH);
+            return;
+        }
+        long wait = Math.min(EXPIRY_QUIET_NANOS - quiet, expiryDeadlineNanos - now);
+        downstream.eventLoop().schedule(expiryCheck, Math.max(1, wait), TimeUnit.NANOSECONDS);
     }
 
     /** Called from any thread (drain): closes both sides on the session's event loop. */

@@ -28,7 +28,7 @@ class ListenerHandoffTest {
         ListenerSpec spec = new ListenerSpec(name, new SocketAddressSpec(ip, port), bindToPort, false, List.of(),
                 List.of(), null);
         return new ListenerRuntime(spec, ListenerStats.bind(STATS, ip, port),
-                new FilterChainSelector<NetworkChain>(List.of(), null));
+                new FilterChainSelector<ChainRuntime>(List.of(), null));
     }
 
     private static InetSocketAddress dst(String ip, int port) {

@@ -228,4 +228,38 @@ class ConfigUpdateTest {
             }
         }
     }
+
+    @Test
+    void anEndpointOnlyUpdateKeepsTheClustersHttpConnectionPoolWhileAnyOtherClusterChangeGivesItANewOne() throws Exception {
+        try (HttpBackend a = HttpBackend.echo("a"); HttpBackend failover = HttpBackend.echo("failover")) {
+            ListenerSpec toC = Snapshots.httpListener("http", 0, routeAllTo("c"));
+            List<io.outrigger.xds.snapshot.EndpointSpec> primary = List.of(Snapshots.endpoint("127.0.0.1", a.port()));
+            try (ProxyServer server = InProcessProxy.start(version("1", List.of(toC),
+                    List.of(Snapshots.staticCluster("c", Duration.ofSeconds(1), a.port()))));
+                 // One downstream connection: one event loop, so one upstream pool per cluster version.
+                 Socket s = open(server.listenerAddress("http").getPort())) {
+                assertThat(get(s, "/1")).isEqualTo("a GET /1");
+                assertThat(server.stats().value("cluster.c.upstream_cx_total")).isEqualTo(1);
+
+                // EDS-style change: a priority-1 host is added (unused while priority 0 is healthy).
+                // Envoy keeps the cluster's connection pools for the hosts that remain.
+                server.apply(version("2", List.of(toC), List.of(Snapshots.cluster("c", ClusterSpec.DiscoveryType.STATIC,
+                        Duration.ofSeconds(1), List.of(
+                                new io.outrigger.xds.snapshot.LocalityEndpointsSpec(
+                                        io.outrigger.xds.snapshot.LocalitySpec.EMPTY, 0, 0, primary),
+                                new io.outrigger.xds.snapshot.LocalityEndpointsSpec(
+                                        io.outrigger.xds.snapshot.LocalitySpec.EMPTY, 0, 1,
+                                        List.of(Snapshots.endpoint("127.0.0.1", failover.port()))))))));
+                assertThat(get(s, "/2")).isEqualTo("a GET /2");
+                assertThat(server.stats().value("cluster.c.upstream_cx_total")).isEqualTo(1);
+
+                // Another connect timeout: a changed cluster, whose requests go through new pools.
+                server.apply(version("3", List.of(toC),
+                        List.of(Snapshots.staticCluster("c", Duration.ofSeconds(2), a.port()))));
+                assertThat(get(s, "/3")).isEqualTo("a GET /3");
+                assertThat(server.stats().value("cluster.c.upstream_cx_total")).isEqualTo(2);
+                assertThat(failover.requests()).isZero();
+            }
+        }
+    }
 }

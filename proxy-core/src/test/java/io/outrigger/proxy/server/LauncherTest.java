@@ -194,12 +194,12 @@ class LauncherTest {
         int admin = Ports.free();
         int port = Ports.free();
         String yaml = bootstrap(admin, port, Ports.free()).replaceFirst("( *)filter_chains:\n",
-                "$1listener_filters:\n$1- name: envoy.filters.listener.tls_inspector\n$1  typed_config:\n"
-                        + "$1    \"@type\": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector\n"
+                "$1listener_filters:\n$1- name: envoy.filters.listener.http_inspector\n$1  typed_config:\n"
+                        + "$1    \"@type\": type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector\n"
                         + "$1filter_chains:\n");
         Path file = write("inspector.yaml", yaml);
         String expected = "inspector.yaml: Listener \"main\": static_resources.listeners[0].listener_filters[0]: "
-                + "listener filter envoy.filters.listener.tls_inspector (TLS_INSPECTOR) is not supported by the data path yet";
+                + "listener filter envoy.filters.listener.http_inspector (HTTP_INSPECTOR) is not supported by the data path yet";
         try (LauncherRun v = LauncherRun.start("validate", "-c", file.toString())) {
             assertThat(v.exitCode(EXIT)).as(v.output()).isEqualTo(1);
             assertThat(v.output()).contains(expected);

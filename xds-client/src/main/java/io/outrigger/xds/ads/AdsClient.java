@@ -234,7 +234,7 @@ public final class AdsClient implements AutoCloseable {
             ConfigSnapshot snapshot = last == null || version.equals(last.versionInfo())
                     ? candidate
                     : new ConfigSnapshot(candidate.node(), candidate.admin(), candidate.listeners(),
-                    candidate.clusters(), version, source);
+                    candidate.clusters(), version, source, candidate.secrets());
             published = snapshot;
             try {
                 listener.accept(snapshot);

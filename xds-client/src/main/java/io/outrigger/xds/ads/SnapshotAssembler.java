@@ -59,7 +59,26 @@ final class SnapshotAssembler {
         for (Active a : activeListeners.values()) {
             listeners.add((ListenerSpec) a.spec());
         }
-        return new ConfigSnapshot(statics.node(), statics.admin(), listeners, clusters, version, source);
+        return new ConfigSnapshot(statics.node(), statics.admin(), listeners, clusters, version, source,
+                secrets(store));
+    }
+
+    /**
+     * The bootstrap's static secrets, then the SDS secrets received over ADS (by name), for the listeners and
+     * clusters that name them; a static secret keeps its name over an SDS one.
+     */
+    private List<io.outrigger.xds.snapshot.SecretSpec> secrets(ResourceStore store) {
+        if (!store.supports(XdsResourceType.SECRET)) {
+            return statics.secrets();
+        }
+        List<io.outrigger.xds.snapshot.SecretSpec> out = new ArrayList<>(statics.secrets());
+        Map<String, ResourceEntry> received = new TreeMap<>(store.state(XdsResourceType.SECRET).resources);
+        for (ResourceEntry e : received.values()) {
+            if (e.value() instanceof io.outrigger.xds.snapshot.SecretSpec s && statics.secret(s.name()) == null) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**

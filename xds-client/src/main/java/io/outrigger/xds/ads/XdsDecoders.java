@@ -40,13 +40,16 @@ public record XdsDecoders(ResourceDecoder<Listener, ListenerSpec> listeners,
 
     /**
      * The production decoders of {@link io.outrigger.xds.config.ResourceDecoders}: the same validation as
-     * the bootstrap's static resources, with problems attributed to source "xds".
+     * the bootstrap's static resources, with problems attributed to source "xds". SDS secrets (requested
+     * over ADS) are decoded into the snapshot's {@code secrets}.
      */
     public static XdsDecoders envoy() {
         return new XdsDecoders(
                 l -> ResourceDecoders.listener(l, ResourceStore.SOURCE),
                 c -> ResourceDecoders.cluster(c, ResourceStore.SOURCE),
-                a -> ResourceDecoders.loadAssignment(a, ResourceStore.SOURCE));
+                a -> ResourceDecoders.loadAssignment(a, ResourceStore.SOURCE),
+                null,
+                s -> ResourceDecoders.secret(s, ResourceStore.SOURCE));
     }
 
     /** The decoder for a type, or {@code null} when the type is not supported. */

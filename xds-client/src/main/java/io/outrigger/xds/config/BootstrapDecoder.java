@@ -15,6 +15,7 @@ import io.outrigger.xds.snapshot.ConfigSnapshot;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.LocalitySpec;
 import io.outrigger.xds.snapshot.NodeInfo;
+import io.outrigger.xds.snapshot.SecretSpec;
 import io.outrigger.xds.snapshot.SocketAddressSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class BootstrapDecoder {
 
     private static final Set<String> FIELDS = Set.of("node", "admin", "static_resources", "dynamic_resources");
     private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
-    private static final Set<String> STATIC_FIELDS = Set.of("listeners", "clusters");
+    private static final Set<String> STATIC_FIELDS = Set.of("listeners", "clusters", "secrets");
     private static final Set<String> NODE_FIELDS = Set.of("id", "cluster", "locality", "metadata");
     private static final Map<String, String> NODE_IGNORED = Map.of(
             "user_agent_name", "Envoy fills in the user agent itself",
@@ -78,13 +79,22 @@ final class BootstrapDecoder {
                 clusters.add(c);
             }
         }
+        List<SecretSpec> secrets = new ArrayList<>();
+        var secretProtos = bootstrap.getStaticResources().getSecretsList();
+        for (int i = 0; i < secretProtos.size(); i++) {
+            SecretSpec s = TlsDecoder.secret(secretProtos.get(i), "static_resources.secrets[" + i + "]", problems);
+            if (s != null) {
+                secrets.add(s);
+            }
+        }
         crossCheck(listenerProtos, clusterProtos, problems);
+        SecretReferences.check(secretProtos, listeners, clusters, problems);
         dynamicResources(bootstrap, problems);
         problems.enter("Bootstrap", "");
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ConfigSnapshot(node, admin, listeners, clusters, STATIC_VERSION, problems.source());
+        return new ConfigSnapshot(node, admin, listeners, clusters, STATIC_VERSION, problems.source(), secrets);
     }
 
     /** {@code dynamic_resources}: checked by the ADS client's reader, whose problems are reported here with the rest. */

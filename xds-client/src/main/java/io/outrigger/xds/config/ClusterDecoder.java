@@ -20,6 +20,7 @@ import io.outrigger.xds.snapshot.ClusterSpec.LbPolicyName;
 import io.outrigger.xds.snapshot.LoadAssignmentSpec;
 import io.outrigger.xds.snapshot.SocketAddressSpec;
 import io.outrigger.xds.snapshot.UpstreamBindSpec;
+import io.outrigger.xds.snapshot.UpstreamTlsSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ final class ClusterDecoder {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("name", "type", "connect_timeout", "lb_policy",
-            "load_assignment", "eds_cluster_config", "load_balancing_policy", "upstream_bind_config");
+            "load_assignment", "eds_cluster_config", "load_balancing_policy", "upstream_bind_config",
+            "transport_socket");
     private static final Set<String> BIND_FIELDS = Set.of("source_address", "extra_source_addresses");
     private static final Set<String> ALL_FIELDS = union(FIELDS, UpstreamHttpDecoder.CLUSTER_FIELDS);
     private static final Set<String> EDS_CONFIG_FIELDS = Set.of("eds_config", "service_name");
@@ -105,10 +107,14 @@ final class ClusterDecoder {
         UpstreamBindSpec bind = cluster.hasUpstreamBindConfig()
                 ? bindConfig(cluster.getUpstreamBindConfig(), Problems.path(path, "upstream_bind_config"), problems) : null;
         var http = UpstreamHttpDecoder.decode(cluster, path, problems);
+        UpstreamTlsSpec tls = null;
+        if (cluster.hasTransportSocket()) {
+            tls = TlsDecoder.upstream(cluster.getTransportSocket(), Problems.path(path, "transport_socket"), problems);
+        }
         if (problems.errorCount() > before) {
             return null;
         }
-        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, bind, http);
+        return new ClusterSpec(cluster.getName(), type, connectTimeout, lb, assignment, bind, http, tls);
     }
 
     /**

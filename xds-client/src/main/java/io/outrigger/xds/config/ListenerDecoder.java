@@ -12,13 +12,16 @@ import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpIns
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
+import io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC;
+import io.outrigger.xds.snapshot.DownstreamTlsSpec;
 import io.outrigger.xds.snapshot.FilterChainMatchSpec;
 import io.outrigger.xds.snapshot.FilterChainSpec;
 import io.outrigger.xds.snapshot.ListenerFilterSpec;
+import io.outrigger.xds.snapshot.HttpConnectionManagerSpec;
 import io.outrigger.xds.snapshot.ListenerSpec;
 import io.outrigger.xds.snapshot.NetworkFilterSpec;
 import io.outrigger.xds.snapshot.SocketAddressSpec;
+import io.outrigger.xds.snapshot.TcpProxySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,6 @@ final class ListenerDecoder {
             "envoy.filters.listener.tls_inspector", MessageTypes.typeUrl(TlsInspector.getDescriptor()),
             "envoy.filters.listener.http_inspector", MessageTypes.typeUrl(HttpInspector.getDescriptor()));
     private static final String TCP_PROXY = MessageTypes.typeUrl(TcpProxy.getDescriptor());
-    private static final String RAW_BUFFER = MessageTypes.typeUrl(RawBuffer.getDescriptor());
 
     private ListenerDecoder() {
     }
@@ -159,14 +161,9 @@ final class ListenerDecoder {
                 match = match(chain.getFilterChainMatch(), mp, problems);
             }
         }
+        DownstreamTlsSpec tls = null;
         if (chain.hasTransportSocket()) {
-            String tp = Problems.path(path, "transport_socket");
-            Any ts = chain.getTransportSocket().getTypedConfig();
-            if (!ts.getTypeUrl().equals(RAW_BUFFER)) {
-                problems.error(Problems.path(tp, "typed_config"), "unsupported transport socket \"" + chain.getTransportSocket().getName()
-                        + "\" of type " + MessageTypes.fullName(ts.getTypeUrl()) + " (Outrigger implements: "
-                        + MessageTypes.fullName(RAW_BUFFER) + "; downstream TLS is not wired into filter chains yet)");
-            }
+            tls = TlsDecoder.downstream(chain.getTransportSocket(), Problems.path(path, "transport_socket"), problems);
         }
         List<NetworkFilterSpec> filters = new ArrayList<>();
         if (chain.getFiltersCount() == 0) {
@@ -177,16 +174,21 @@ final class ListenerDecoder {
             NetworkFilterSpec f = networkFilter(chain.getFilters(i), fp, problems);
             if (f != null) {
                 filters.add(f);
-                if (i < chain.getFiltersCount() - 1) {
-                    // tcp_proxy is terminal in Envoy: it must be the last filter of its chain.
+                boolean terminal = f instanceof TcpProxySpec || f instanceof HttpConnectionManagerSpec;
+                if (terminal && i < chain.getFiltersCount() - 1) {
+                    // tcp_proxy and http_connection_manager are terminal in Envoy: last in their chain.
                     problems.error(fp, "terminal filter \"" + f.name() + "\" must be the last filter in a network filter chain");
+                } else if (!terminal && i == chain.getFiltersCount() - 1) {
+                    problems.error(fp, "non-terminal filter \"" + f.name() + "\" is the last filter in a network filter chain"
+                            + " (expected: a terminal filter, envoy.filters.network.tcp_proxy or"
+                            + " envoy.filters.network.http_connection_manager, after it)");
                 }
             }
         }
         if (problems.errorCount() > before) {
             return null;
         }
-        return new FilterChainSpec(chain.getName(), match, filters);
+        return new FilterChainSpec(chain.getName(), match, filters, tls);
     }
 
     private static FilterChainMatchSpec match(FilterChainMatch m, String path, Problems problems) {
@@ -228,9 +230,13 @@ final class ListenerDecoder {
                     cp, problems);
             return hcm == null ? null : HttpConnectionManagerDecoder.decode(filter.getName(), hcm, cp, problems);
         }
+        if (typeUrl.equals(RbacDecoder.TYPE)) {
+            RBAC rbac = unpack(filter.getTypedConfig(), RBAC.getDefaultInstance(), cp, problems);
+            return rbac == null ? null : RbacDecoder.decode(filter.getName(), rbac, cp, problems);
+        }
         if (!typeUrl.equals(TCP_PROXY)) {
             problems.error(cp, "unsupported network filter \"" + filter.getName() + "\" of type " + extensionName(filter.getTypedConfig())
-                    + " (Outrigger implements: " + MessageTypes.fullName(TCP_PROXY) + ", "
+                    + " (Outrigger implements: " + MessageTypes.fullName(RbacDecoder.TYPE) + ", " + MessageTypes.fullName(TCP_PROXY) + ", "
                     + MessageTypes.fullName(HttpConnectionManagerDecoder.TYPE_URL) + ")");
             return null;
         }

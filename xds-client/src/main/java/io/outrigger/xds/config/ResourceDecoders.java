@@ -53,6 +53,15 @@ public final class ResourceDecoders {
         return spec;
     }
 
+    /** An SDS resource ({@code tls.v3.Secret}): a TLS certificate or a validation context. See {@link #listener}. */
+    public static io.outrigger.xds.snapshot.SecretSpec secret(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret secret,
+                                                              String source) throws ConfigException {
+        Problems problems = new Problems(Objects.requireNonNull(source, "source"), "Secret");
+        io.outrigger.xds.snapshot.SecretSpec spec = TlsDecoder.secret(secret, "", problems);
+        problems.throwIfAny();
+        return spec;
+    }
+
     /** An EDS resource: endpoint addresses must be IP literals, as in Envoy. See {@link #listener}. */
     public static LoadAssignmentSpec loadAssignment(ClusterLoadAssignment assignment, String source) throws ConfigException {
         Problems problems = new Problems(Objects.requireNonNull(source, "source"), "ClusterLoadAssignment");

@@ -105,8 +105,15 @@ final class SnapshotDescription {
             b.append(" \"").append(c.name()).append('"');
         }
         b.append(" match ").append(match(c.match())).append('\n');
+        if (c.tls() != null) {
+            b.append("      tls: terminates, client certificate ")
+                    .append(c.tls().requireClientCertificate() ? "required" : "not required").append('\n');
+        }
         for (NetworkFilterSpec f : c.filters()) {
             switch (f) {
+                case io.outrigger.xds.snapshot.RbacSpec r -> b.append("      rbac stat_prefix=").append(r.statPrefix())
+                        .append(' ').append(r.action() == null ? "allow all (no rules)" : r.action() + " " + r.policies().size()
+                                + " polic" + (r.policies().size() == 1 ? "y" : "ies")).append('\n');
                 case TcpProxySpec t -> b.append("      tcp_proxy stat_prefix=").append(t.statPrefix())
                         .append(" -> ").append(t.clusters().stream().map(SnapshotDescription::weighted).collect(Collectors.joining(", ")))
                         .append(" idle_timeout=").append(t.idleTimeout().isZero() ? "disabled" : duration(t.idleTimeout()))

@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param upstreamBind {@code upstream_bind_config}, or {@code null} when unset (the kernel picks
  *                     the source address)
  * @param http upstream HTTP protocol, circuit breakers and outlier detection
+ * @param tls the {@code UpstreamTlsContext} when connections to the hosts originate TLS, {@code null} for
+ *            raw_buffer
  */
 public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                           LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind,
-                          UpstreamHttpSpec http) {
+                          UpstreamHttpSpec http, UpstreamTlsSpec tls) {
     /** {@code Cluster.DiscoveryType}. */
     public enum DiscoveryType { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
@@ -31,33 +33,52 @@ public record ClusterSpec(String name, DiscoveryType type, Duration connectTimeo
     }
 
     /**
-     * A cluster without {@code upstream_bind_config} and with Envoy's HTTP defaults (HTTP/1.1
-     * upstream, default circuit breakers, no outlier detection).
+     * A plaintext (raw_buffer) cluster without {@code upstream_bind_config} and with Envoy's HTTP
+     * defaults (HTTP/1.1 upstream, default circuit breakers, no outlier detection).
      */
     public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                        LoadAssignmentSpec loadAssignment) {
-        this(name, type, connectTimeout, lbPolicy, loadAssignment, (UpstreamBindSpec) null, UpstreamHttpSpec.DEFAULTS);
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, (UpstreamBindSpec) null, UpstreamHttpSpec.DEFAULTS,
+                null);
     }
 
-    /** A cluster with {@code upstream_bind_config} (or {@code null}) and Envoy's HTTP defaults. */
+    /** A plaintext cluster with {@code upstream_bind_config} (or {@code null}) and Envoy's HTTP defaults. */
     public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                        LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind) {
-        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, UpstreamHttpSpec.DEFAULTS);
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, UpstreamHttpSpec.DEFAULTS, null);
     }
 
-    /** A cluster without {@code upstream_bind_config}, with the given HTTP settings. */
+    /** A plaintext cluster without {@code upstream_bind_config}, with the given HTTP settings. */
     public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
                        LoadAssignmentSpec loadAssignment, UpstreamHttpSpec http) {
-        this(name, type, connectTimeout, lbPolicy, loadAssignment, null, http);
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null, http, null);
+    }
+
+    /** A plaintext cluster with the given bind config and HTTP settings. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind, UpstreamHttpSpec http) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, http, null);
+    }
+
+    /** A cluster without {@code upstream_bind_config}, with Envoy's HTTP defaults. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamTlsSpec tls) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, null, UpstreamHttpSpec.DEFAULTS, tls);
+    }
+
+    /** A cluster with the given bind config and TLS, with Envoy's HTTP defaults. */
+    public ClusterSpec(String name, DiscoveryType type, Duration connectTimeout, LbPolicyName lbPolicy,
+                       LoadAssignmentSpec loadAssignment, UpstreamBindSpec upstreamBind, UpstreamTlsSpec tls) {
+        this(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, UpstreamHttpSpec.DEFAULTS, tls);
     }
 
     /** This cluster with other upstream HTTP settings, everything else kept. */
     public ClusterSpec withHttp(UpstreamHttpSpec h) {
-        return new ClusterSpec(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, h);
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, loadAssignment, upstreamBind, h, tls);
     }
 
     /** This cluster with another load assignment (an EDS update), everything else kept. */
     public ClusterSpec withLoadAssignment(LoadAssignmentSpec assignment) {
-        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind, http);
+        return new ClusterSpec(name, type, connectTimeout, lbPolicy, assignment, upstreamBind, http, tls);
     }
 }

@@ -544,7 +544,7 @@ class BootstrapLoaderTest {
                     + "unsupported field of Cluster (Outrigger implements: circuit_breakers, common_http_protocol_options, "
                     + "connect_timeout, eds_cluster_config, http2_protocol_options, http_protocol_options, lb_policy, "
                     + "load_assignment, load_balancing_policy, max_requests_per_connection, name, outlier_detection, "
-                    + "type, typed_extension_protocol_options, upstream_bind_config)");
+                    + "transport_socket, type, typed_extension_protocol_options, upstream_bind_config)");
         });
     }
 

@@ -82,14 +82,14 @@ class ListenerDecoderTest {
     }
 
     @Test
-    void tlsTransportSocketOnAChainIsReportedUnsupportedWithItsPath() {
+    void tlsTransportSocketWithoutACertificateIsRejectedWithItsPath() {
         Listener l = listener().addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy("c"))
                 .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
                         .setTypedConfig(Any.pack(DownstreamTlsContext.getDefaultInstance())))).build();
         assertThatThrownBy(() -> ResourceDecoders.listener(l, "xds"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("xds: Listener \"l\": filter_chains[0].transport_socket.typed_config: unsupported transport socket "
-                        + "\"envoy.transport_sockets.tls\" of type envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext");
+                .hasMessageStartingWith("xds: Listener \"l\": filter_chains[0].transport_socket.typed_config.common_tls_context: "
+                        + "no certificate");
     }
 
     @Test

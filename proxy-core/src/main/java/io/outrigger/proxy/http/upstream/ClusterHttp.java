@@ -25,12 +25,14 @@ import java.util.random.RandomGenerator;
  * stats. Built once per cluster when config is applied.
  */
 public final class ClusterHttp implements AutoCloseable {
-    private final ClusterRuntime cluster;
+    // The cluster's current version: an endpoint-only update moves it to the successor (control
+    // thread); requests read it once each.
+    private volatile ClusterRuntime cluster;
     private final UpstreamHttpSpec spec;
     private final CircuitBreaker breaker;
     private final OutlierDetector outlier;
     private final ScheduledFuture<?> outlierTicks;
-    // The balancer the detector watches: STATIC/EDS keep it across endpoint updates (in place).
+    // The balancer the detector watches: a successor cluster (any update that keeps the policy) shares it.
     private final ClusterLoadBalancer outlierBalancer;
     /** {@code cluster.<name>.upstream_rq_*}. */
     public final LongAdder rqTotal;
@@ -96,6 +98,21 @@ public final class ClusterHttp implements AutoCloseable {
 
     public ClusterRuntime cluster() {
         return cluster;
+    }
+
+    /**
+     * Moves this state to {@code successor}, the next version of the same cluster with other
+     * endpoints only: it shares the balancer the circuit breaker, outlier detection and pools
+     * work with. Control thread.
+     */
+    public void follow(ClusterRuntime successor) {
+        Objects.requireNonNull(successor, "successor");
+        ClusterRuntime c = cluster;
+        if (successor != c && !successor.sharesBalancerWith(c)) {
+            throw new IllegalArgumentException("successor: cluster " + successor.name()
+                    + " with its own balancer (expected: the successor of " + c.name() + ")");
+        }
+        cluster = successor;
     }
 
     public UpstreamHttpSpec spec() {
