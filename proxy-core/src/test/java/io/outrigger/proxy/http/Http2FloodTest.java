@@ -3,6 +3,7 @@ package io.outrigger.proxy.http;
 import static io.outrigger.proxy.http.HttpProxies.client;
 import static io.outrigger.proxy.http.HttpProxies.cluster;
 import static io.outrigger.proxy.http.HttpProxies.get;
+import static io.outrigger.proxy.http.HttpProxies.whileGoodClientRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outrigger.proxy.server.ProxyServer;
@@ -12,13 +13,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,43 +71,11 @@ class Http2FloodTest {
         });
     }
 
-    private static int goodClientDuring(ThrowingRunnable bad) throws Exception {
-        HttpClient client = client();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        CompletableFuture<Void> good = CompletableFuture.runAsync(() -> {
-            int i = 0;
-            while (!stop.get() && i++ < 10_000) {
-                try {
-                    if (get(client, proxy, "/good").statusCode() == 200) {
-                        ok.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                }
-            }
-        });
-        try {
-            bad.run();
-        } finally {
-            stop.set(true);
-            good.get(60, TimeUnit.SECONDS);
-        }
-        assertThat(failed.get()).as("good requests that failed").isZero();
-        return ok.get();
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     @Test
     void rapidResetFloodGetsTheConnectionClosed() throws Exception {
         long before = proxy.stats().value("http.ingress.downstream_rq_total");
-        int ok = goodClientDuring(() -> {
+        int ok = whileGoodClientRuns(proxy, () -> {
             try (Socket s = new Socket("127.0.0.1", proxy.listenerAddress("http").getPort())) {
                 s.setSoTimeout(30_000);
                 CompletableFuture<Boolean> closed = closedByServer(s);
@@ -148,7 +114,7 @@ class Http2FloodTest {
 
     @Test
     void settingsFloodFromAClientThatDoesNotReadGetsTheConnectionClosed() throws Exception {
-        int ok = goodClientDuring(() -> {
+        int ok = whileGoodClientRuns(proxy, () -> {
             try (Socket s = new Socket("127.0.0.1", proxy.listenerAddress("http").getPort())) {
                 s.setReceiveBufferSize(4096);
                 DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));

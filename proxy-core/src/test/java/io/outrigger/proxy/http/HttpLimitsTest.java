@@ -3,6 +3,7 @@ package io.outrigger.proxy.http;
 import static io.outrigger.proxy.http.HttpProxies.client;
 import static io.outrigger.proxy.http.HttpProxies.cluster;
 import static io.outrigger.proxy.http.HttpProxies.get;
+import static io.outrigger.proxy.http.HttpProxies.whileGoodClientRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outrigger.proxy.server.ProxyServer;
@@ -15,14 +16,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,43 +71,9 @@ class HttpLimitsTest {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Runs {@code bad} while a good client sends requests; returns how many good requests succeeded. */
-    private static int whileGoodClientRuns(ThrowingRunnable bad) throws Exception {
-        HttpClient client = client();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        CompletableFuture<Void> good = CompletableFuture.runAsync(() -> {
-            int i = 0;
-            while (!stop.get() && i++ < 10_000) {
-                try {
-                    if (get(client, proxy, "/good").statusCode() == 200) {
-                        ok.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                }
-            }
-        });
-        try {
-            bad.run();
-        } finally {
-            stop.set(true);
-            good.get(60, TimeUnit.SECONDS);
-        }
-        assertThat(failed.get()).as("good requests that failed").isZero();
-        return ok.get();
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     @Test
     void malformedRequestLineGets400AndTheConnectionIsClosed() throws Exception {
-        int ok = whileGoodClientRuns(() -> {
+        int ok = whileGoodClientRuns(proxy, () -> {
             String response = exchange("GET /a b c HTTP/9.9 nonsense\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(response).startsWith("HTTP/1.1 400");
             assertThat(response.toLowerCase()).contains("connection: close");
@@ -119,7 +83,7 @@ class HttpLimitsTest {
 
     @Test
     void eightyKibibytesOfHeadersGet431() throws Exception {
-        int ok = whileGoodClientRuns(() -> {
+        int ok = whileGoodClientRuns(proxy, () -> {
             StringBuilder req = new StringBuilder("GET /big HTTP/1.1\r\nHost: x\r\n");
             for (int i = 0; i < 80; i++) {
                 req.append("x-filler-").append(i).append(": ").append("a".repeat(1000)).append("\r\n");
@@ -134,7 +98,7 @@ class HttpLimitsTest {
 
     @Test
     void clientSendingOneBytePerSecondIsCutOffAtTheHeadersTimeout() throws Exception {
-        int ok = whileGoodClientRuns(() -> {
+        int ok = whileGoodClientRuns(proxy, () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(30_000);
                 OutputStream out = s.getOutputStream();

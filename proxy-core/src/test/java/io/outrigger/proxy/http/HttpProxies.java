@@ -1,5 +1,7 @@
 package io.outrigger.proxy.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.outrigger.proxy.server.ProxyServer;
 import io.outrigger.proxy.testing.InProcessProxy;
 import io.outrigger.proxy.testing.Snapshots;
@@ -18,6 +20,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds small HTTP proxies for tests: one listener "http", one route for "/" and the given clusters. */
 final class HttpProxies {
@@ -53,5 +59,43 @@ final class HttpProxies {
     static HttpRequest request(ProxyServer proxy, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.listenerAddress("http").getPort() + path))
                 .timeout(Duration.ofSeconds(60)).build();
+    }
+
+    /**
+     * Runs {@code bad} while a good client keeps sending {@code GET /good} through {@code proxy};
+     * fails if any good request failed, and returns how many succeeded.
+     */
+    static int whileGoodClientRuns(ProxyServer proxy, ThrowingRunnable bad) throws Exception {
+        HttpClient client = client();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        CompletableFuture<Void> good = CompletableFuture.runAsync(() -> {
+            int i = 0;
+            while (!stop.get() && i++ < 10_000) {
+                try {
+                    if (get(client, proxy, "/good").statusCode() == 200) {
+                        ok.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        try {
+            bad.run();
+        } finally {
+            stop.set(true);
+            good.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(failed.get()).as("good requests that failed").isZero();
+        return ok.get();
+    }
+
+    /** A test action that may throw. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }
